@@ -1,0 +1,1 @@
+"""The runtime, top floor: transports, the pipeline, the outbox worker, the CLI."""

@@ -1,0 +1,105 @@
+"""Settings: ``NIS2BOT_*`` environment variables or a TOML file, validated once at start.
+
+The TOML file (``--config`` or ``NIS2BOT_CONFIG``) uses the same names without the prefix, in lower
+case (``database_url = "postgresql://..."``). Environment variables win over the file. Secrets are
+``SecretStr`` so they never print in a log or an error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "nis2bot"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NIS2BOT_", extra="forbid")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    log_level: str = "INFO"
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_access_token: SecretStr | None = None
+    matrix_device_id: str | None = None
+    matrix_password: SecretStr | None = None
+    matrix_messages_per_second: float = Field(default=5.0, gt=0)
+
+    dialog_reminder_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    dialog_expiry_hours: int = Field(default=24, ge=1, le=24 * 30)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'nis2bot.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get("NIS2BOT_CONFIG")
+        if path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+        return tuple(sources)
+
+
+class SettingsError(Exception):
+    """Settings that cannot work, with one readable line per mistake."""
+
+
+def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    if config_file:
+        if not Path(config_file).is_file():
+            raise SettingsError(f"config file not found: {config_file}")
+        os.environ["NIS2BOT_CONFIG"] = config_file
+    elif (path := os.environ.get("NIS2BOT_CONFIG")) and not Path(path).is_file():
+        raise SettingsError(f"NIS2BOT_CONFIG points to a missing file: {path}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"]) or "settings"
+            lines.append(f"NIS2BOT_{name.upper()}: {problem['msg']}")
+        raise SettingsError("\n".join(lines)) from None

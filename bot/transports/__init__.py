@@ -1,0 +1,1 @@
+"""Transports: platform <-> neutral types, nothing else."""

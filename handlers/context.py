@@ -1,0 +1,105 @@
+"""What a command, a dialog step or a job gets: the unit of work, who is asking, and how to send.
+
+Everything a feature writes goes through ``ctx.session`` (committed by the caller) and every message
+other than the direct answer goes through ``ctx.send`` into the outbox, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.i18n import normalise_language, t
+from handlers.messages import Inbound
+from handlers.reply import Reply
+from handlers.settings import FeatureSettings
+from storage import audit, outbox, rooms
+from storage.enums import Role
+from storage.models import Organisation, Person
+
+
+@dataclass
+class Context:
+    session: Session
+    now: datetime
+    settings: FeatureSettings
+    organisation: Organisation | None = None
+    person: Person | None = None
+    event: Inbound | None = None
+    language_hint: str | None = None
+    _sent: int = field(default=0, init=False)
+
+    @property
+    def language(self) -> str:
+        if self.person is not None:
+            return normalise_language(self.person.language)
+        return normalise_language(self.language_hint)
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.person.role) if self.person else None
+
+    @property
+    def org(self) -> Organisation:
+        if self.organisation is None:
+            raise RuntimeError("this action needs an organisation")
+        return self.organisation
+
+    @property
+    def me(self) -> Person:
+        if self.person is None:
+            raise RuntimeError("this action needs an enrolled person")
+        return self.person
+
+    def t(self, message: str, /, **params: object) -> str:
+        return t(self.language, message, **params)
+
+    def send(
+        self, *, platform: str, chat_id: str, reply: Reply, key: str,
+    ) -> int | None:
+        """Queue ``reply`` for one chat. ``key`` makes it idempotent: the same key is sent once."""
+        return outbox.enqueue(
+            session=self.session,
+            platform=platform,
+            chat_id=chat_id,
+            payload=reply.to_payload(),
+            idempotency_key=key,
+            now=self.now,
+            organisation_id=self.organisation.id if self.organisation else None,
+            attachments=[(a.kind, a.filename, a.content_type, a.data) for a in reply.attachments],
+        )
+
+    def send_to_rooms(self, purpose: str, reply: Reply, key: str) -> int:
+        """Queue ``reply`` for every room of this organisation with ``purpose``; returns how many."""
+        count = 0
+        for room in rooms.rooms_for(session=self.session, organisation_id=self.org.id, purpose=purpose):
+            if self.send(
+                platform=room.platform, chat_id=room.chat_id, reply=reply,
+                key=f"{key}:room:{room.id}",
+            ):
+                count += 1
+        return count
+
+    def audit(self, action: str, **detail: Any) -> None:
+        actor = f"person:{self.person.id}" if self.person else "system"
+        audit.record_audit(
+            session=self.session,
+            organisation_id=self.organisation.id if self.organisation else None,
+            actor=actor,
+            actor_person_id=self.person.id if self.person else None,
+            action=action,
+            now=self.now,
+            detail=detail,
+        )
+
+
+def first_word(text: str) -> str:
+    return text.strip().split(maxsplit=1)[0] if text.strip() else ""
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    return "\n".join(lines)

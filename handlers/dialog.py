@@ -1,0 +1,233 @@
+"""The dialog engine: dialogs declared as an Enum of states and one small function per state.
+
+A dialog module declares::
+
+    class State(Enum): NAME = "name"; DEPARTMENT = "department"
+    profile = Dialog("profile", State, first=State.NAME, title=N_("Your profile"))
+
+    @profile.ask(State.NAME)
+    def ask_name(ctx, draft) -> Reply: ...          # the question for this state
+
+    @profile.step(State.NAME)
+    def on_name(ctx, draft, answer) -> Step: ...    # validate, write, say where to go next
+
+Every step runs inside the event's unit of work: the step's business writes and the new state row
+are committed together, so a process killed at any moment resumes where the person left off.
+``/stop`` cancels, ``/terug`` goes back one question; an idle dialog is reminded once and expires
+later (``schedules.dialog_idle``).
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from handlers.context import Context
+from handlers.i18n import N_
+from handlers.reply import Choice, Reply, markup, plain
+from storage import dialogs
+from storage.models import DialogState
+
+S = TypeVar("S", bound=Enum)
+Draft = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    choice: str | None = None  # the value of the picked choice, if the answer matched one
+
+
+@dataclass(frozen=True)
+class Goto:
+    state: Enum
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Stay on this question; ``message`` (plain text, translated) says what was wrong."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Finish:
+    reply: Reply | None = None
+
+
+Step = Goto | Retry | Finish
+AskFn = Callable[[Context, Draft], Reply]
+StepFn = Callable[[Context, Draft, Answer], Step]
+HookFn = Callable[[Context, DialogState], Reply | None]
+
+
+@dataclass
+class Dialog(Generic[S]):
+    name: str
+    states: type[S]
+    first: S
+    title: str  # msgid
+    asks: dict[S, AskFn] = field(default_factory=dict)
+    steps: dict[S, StepFn] = field(default_factory=dict)
+    on_cancel: HookFn | None = None
+    on_expire: HookFn | None = None  # runs in the idle job when the dialog expires
+    remind_after: timedelta | None = None  # None: the organisation-wide setting
+    expire_after: timedelta | None = None
+
+    def ask(self, state: S) -> Callable[[AskFn], AskFn]:
+        def register(fn: AskFn) -> AskFn:
+            self.asks[state] = fn
+            return fn
+
+        return register
+
+    def step(self, state: S) -> Callable[[StepFn], StepFn]:
+        def register(fn: StepFn) -> StepFn:
+            self.steps[state] = fn
+            return fn
+
+        return register
+
+    def check(self) -> None:
+        missing = [s for s in self.states if s not in self.asks or s not in self.steps]
+        if missing:
+            raise ValueError(f"dialog {self.name}: states without ask/step: {missing}")
+
+
+DIALOGS: dict[str, Dialog[Any]] = {}
+
+
+def register_dialog(dialog: Dialog[Any]) -> Dialog[Any]:
+    dialog.check()
+    if dialog.name in DIALOGS:
+        raise ValueError(f"dialog {dialog.name} declared twice")
+    DIALOGS[dialog.name] = dialog
+    return dialog
+
+
+def _state_of(dialog: Dialog[Any], row: DialogState) -> Enum:
+    return dialog.states(row.state)
+
+
+def _prompt(ctx: Context, dialog: Dialog[Any], row: DialogState) -> Reply:
+    reply = dialog.asks[_state_of(dialog, row)](ctx, copy.deepcopy(row.data))
+    # Always a new list (never changed in place), for the same reason as the draft below.
+    row.choices = [[c.value, c.label] for c in reply.choices]
+    return reply
+
+
+def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) -> list[Reply]:
+    """Open ``dialog`` for the asking person (replacing none: the router checks first)."""
+    event = ctx.event
+    row = DialogState(
+        organisation_id=ctx.org.id,
+        person_id=ctx.me.id,
+        dialog=dialog.name,
+        state=dialog.first.value,
+        data=dict(draft or {}),
+        history=[],
+        choices=[],
+        platform=event.platform if event else "",
+        chat_id=event.chat_id if event else "",
+        started_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    reply = _prompt(ctx, dialog, row)
+    dialogs.save_dialog(session=ctx.session, state=row)
+    return [reply]
+
+
+def match_choice(choices: list[list[str]], answer_text: str, choice: str | None) -> str | None:
+    """A button value, a number ("2") or the label's text ("Engels") picks a choice."""
+    values = [value for value, _ in choices]
+    if choice is not None:
+        return choice if choice in values else None
+    text = _fold(answer_text)
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1][0]
+    for value, label in choices:
+        if text in (_fold(label), _fold(value)):
+            return value
+    return None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).rstrip(".!")
+
+
+def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | None) -> list[Reply]:
+    dialog = DIALOGS.get(row.dialog)
+    if dialog is None:  # a dialog removed by an upgrade: say so instead of failing forever
+        dialogs.close_dialog(session=ctx.session, state=row)
+        return [Reply(plain(ctx.t("That conversation no longer exists; please start again.")))]
+    state = _state_of(dialog, row)
+    picked = match_choice(row.choices, text, choice) if row.choices else None
+    if choice is not None and picked is None:
+        return [Reply(plain(ctx.t("That button belongs to an earlier question.")))] + [
+            _prompt(ctx, dialog, row)
+        ]
+    # The step gets a copy: SQLAlchemy compares JSON columns by value against the loaded object, so
+    # a draft changed in place would look unchanged and silently not be written.
+    draft = copy.deepcopy(row.data)
+    outcome = dialog.steps[state](ctx, draft, Answer(text=text, choice=picked))
+    row.data = draft
+    row.updated_at, row.reminded_at = ctx.now, None
+    if isinstance(outcome, Retry):
+        reply = _prompt(ctx, dialog, row)
+        dialogs.save_dialog(session=ctx.session, state=row)
+        return [Reply(plain(outcome.message)), reply]
+    if isinstance(outcome, Finish):
+        dialogs.close_dialog(session=ctx.session, state=row)
+        return [outcome.reply] if outcome.reply else []
+    row.history = [*row.history, row.state]
+    row.state = outcome.state.value
+    reply = _prompt(ctx, dialog, row)
+    dialogs.save_dialog(session=ctx.session, state=row)
+    return [reply]
+
+
+def go_back(ctx: Context, row: DialogState) -> list[Reply]:
+    dialog = DIALOGS[row.dialog]
+    if not row.history:
+        return [Reply(plain(ctx.t("This is the first question; there is nothing to go back to."))),
+                _prompt(ctx, dialog, row)]
+    row.state, row.history = row.history[-1], row.history[:-1]
+    row.updated_at, row.reminded_at = ctx.now, None
+    reply = _prompt(ctx, dialog, row)
+    dialogs.save_dialog(session=ctx.session, state=row)
+    return [reply]
+
+
+def cancel(ctx: Context, row: DialogState) -> list[Reply]:
+    dialog = DIALOGS.get(row.dialog)
+    extra = dialog.on_cancel(ctx, row) if dialog and dialog.on_cancel else None
+    dialogs.close_dialog(session=ctx.session, state=row)
+    title = ctx.t(dialog.title) if dialog else row.dialog
+    replies = [Reply(markup(ctx.t("Stopped: {title}. Nothing more is asked."), title=title))]
+    return replies + ([extra] if extra else [])
+
+
+def resume(ctx: Context, row: DialogState) -> Reply:
+    """The open question again (after a restart, or when someone asks something else meanwhile)."""
+    return _prompt(ctx, DIALOGS[row.dialog], row)
+
+
+def dialog_title(ctx: Context, row: DialogState) -> str:
+    dialog = DIALOGS.get(row.dialog)
+    return ctx.t(dialog.title) if dialog else row.dialog
+
+
+def stay_hint() -> str:
+    return N_("You are in the middle of: {title}. Answer the question, /terug goes back, /stop stops.")
+
+
+def choice_list(pairs: list[tuple[str, str]]) -> tuple[Choice, ...]:
+    return tuple(Choice(value, label) for value, label in pairs)

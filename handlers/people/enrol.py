@@ -1,0 +1,71 @@
+"""Enrolment: someone not yet known sends /start CODE and becomes a person of an organisation."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.dialog import start_dialog
+from handlers.i18n import t
+from handlers.people.invites import check_invite, normalise_code
+from handlers.people.profile import profile
+from handlers.people.roles import role_label
+from handlers.reply import Reply, markup, plain
+from handlers.router import UNENROLLED
+from handlers.text import one_line
+from storage import invites, organisations, people
+
+
+def _explain(ctx: Context) -> Reply:
+    return Reply(
+        plain(
+            ctx.t(
+                "Hello! I am the NIS2 assistant of your municipality. You are not enrolled yet. "
+                "Ask your NIS2 coordinator for an invite code and send it to me like this: "
+                "/start CODE"
+            )
+        )
+    )
+
+
+def handle_unenrolled(ctx: Context, text: str) -> list[Reply]:
+    group = ctx.event is not None and ctx.event.chat_is_group
+    words = text.split()
+    command = words[0].lower().split("@", 1)[0] if words else ""
+    if command in ("/start", "!start") and len(words) >= 2 and not group:
+        return enrol(ctx, words[1])
+    if group and not text.startswith(("/", "!")):
+        return []  # strangers chatting in a group room are none of our business
+    return [_explain(ctx)]
+
+
+def enrol(ctx: Context, raw_code: str) -> list[Reply]:
+    event = ctx.event
+    assert event is not None
+    invite = invites.invite_by_code(session=ctx.session, code=normalise_code(raw_code)[:32])
+    problem = check_invite(invite, ctx.now)
+    if problem is not None or invite is None:
+        return [Reply(plain(ctx.t(problem.message if problem else "")))]
+    org = organisations.organisation_by_id(session=ctx.session, organisation_id=invite.organisation_id)
+    if org is None or org.suspended:
+        return [Reply(plain(ctx.t("This municipality's access is paused. Please contact your NIS2 coordinator.")))]
+    person = people.create_person(
+        session=ctx.session, organisation_id=org.id, name=one_line(event.sender_name, 100),
+        role=invite.role, language=ctx.language, now=ctx.now,
+    )
+    people.link_identity(
+        session=ctx.session, person=person, platform=event.platform, external_id=event.sender_id,
+        now=ctx.now,
+    )
+    invites.spend_invite(session=ctx.session, invite=invite)
+    ctx.person, ctx.organisation = person, org
+    ctx.audit("person.enrolled", person_id=person.id, role=invite.role, invite_id=invite.id)
+    welcome = Reply(
+        markup(
+            t(ctx.language, "Welcome to the NIS2 assistant of {org}. You are enrolled as {role}. "
+              "First, three short questions for your profile."),
+            org=org.name, role=role_label(invite.role, ctx.language),
+        )
+    )
+    return [welcome, *start_dialog(ctx, profile)]
+
+
+UNENROLLED.append(handle_unenrolled)

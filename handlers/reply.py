@@ -1,0 +1,80 @@
+"""The neutral reply: what a feature says, independent of the platform that carries it.
+
+``text`` is *neutral markup*: a small, safe HTML subset (``<b> <i> <u> <s> <code> <pre> <a href>``
+and line breaks as ``\\n``) in which everything a person typed is escaped. Telegram takes it as its
+HTML parse mode, Matrix as ``formatted_body``, and the terminal strips it to plain text. Build it with
+``markup()`` or a Jinja2 template (autoescaped), never by pasting raw input into a string.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from markupsafe import Markup, escape
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option a person can pick: a button (Telegram), a numbered line (Matrix, terminal)."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a chart (image) or a certificate or report (document)."""
+
+    kind: Literal["image", "document"]
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON form stored in the outbox (attachments are stored separately, by id)."""
+        return {
+            "text": self.text,
+            "choices": [[c.value, c.label] for c in self.choices],
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Reply:
+        return cls(
+            text=payload.get("text", ""),
+            choices=tuple(Choice(v, label) for v, label in payload.get("choices", [])),
+        )
+
+
+@dataclass
+class Replies:
+    """Several messages in answer to one event (rare: an answer and a follow-up question)."""
+
+    items: list[Reply] = field(default_factory=list)
+
+
+def markup(template: str, /, **params: object) -> str:
+    """Fill a trusted neutral-markup ``template`` with ``params``, escaping every parameter."""
+    return str(Markup(template).format(**params))
+
+
+def plain(text: str) -> str:
+    """Escape plain text (a translated sentence, something typed) for use as neutral markup."""
+    return str(escape(text))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def to_plain_text(neutral: str) -> str:
+    """Neutral markup to plain text: tags dropped, entities decoded (for the terminal and fallbacks)."""
+    return html.unescape(_TAG.sub("", neutral))

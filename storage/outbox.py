@@ -1,0 +1,113 @@
+"""The outbox: messages written with the state change that caused them, delivered after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.enums import OutboxStatus
+from storage.models import OutboxAttachment, OutboxMessage
+from storage.upsert import insert_ignore
+
+
+def enqueue(
+    *,
+    session: Session,
+    platform: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    now: datetime,
+    organisation_id: int | None = None,
+    attachments: Sequence[tuple[str, str, str, bytes]] = (),
+) -> int | None:
+    """Queue one message; returns its id, or None when the idempotency key was queued before.
+
+    ``attachments`` are (kind, filename, content_type, data) tuples.
+    """
+    inserted = insert_ignore(
+        session,
+        OutboxMessage,
+        {
+            "organisation_id": organisation_id, "platform": platform, "chat_id": chat_id,
+            "payload": {**payload, "attachments": len(attachments)}, "idempotency_key": idempotency_key,
+            "status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+    if not inserted:
+        return None
+    message_id = session.exec(
+        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == idempotency_key)
+    ).one()
+    for kind, filename, content_type, data in attachments:
+        session.add(
+            OutboxAttachment(
+                outbox_id=message_id, kind=kind, filename=filename, content_type=content_type,
+                data=data,
+            )
+        )
+    session.flush()
+    return message_id
+
+
+def due_messages(
+    *, session: Session, platforms: Sequence[str], now: datetime, limit: int = 200
+) -> list[OutboxMessage]:
+    statement = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            col(OutboxMessage.platform).in_(platforms),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def message_by_id(*, session: Session, message_id: int) -> OutboxMessage | None:
+    return session.get(OutboxMessage, message_id)
+
+
+def attachments_of(*, session: Session, message_id: int) -> list[OutboxAttachment]:
+    statement = select(OutboxAttachment).where(OutboxAttachment.outbox_id == message_id)
+    return list(session.exec(statement.order_by(OutboxAttachment.id)))
+
+
+def mark_sent(
+    *, session: Session, message: OutboxMessage, now: datetime, external_id: str | None
+) -> None:
+    message.status, message.sent_at, message.external_id = OutboxStatus.SENT.value, now, external_id
+    message.attempts += 1
+    session.add(message)
+    session.flush()
+
+
+def mark_retry(
+    *, session: Session, message: OutboxMessage, next_attempt_at: datetime, error: str
+) -> None:
+    message.attempts += 1
+    message.next_attempt_at, message.last_error = next_attempt_at, error[:2000]
+    session.add(message)
+    session.flush()
+
+
+def mark_failed(*, session: Session, message: OutboxMessage, error: str) -> None:
+    message.attempts += 1
+    message.status, message.last_error = OutboxStatus.FAILED.value, error[:2000]
+    session.add(message)
+    session.flush()
+
+
+def backlog(*, session: Session) -> dict[str, int]:
+    """Counts per status (for /status and metrics)."""
+    rows = session.exec(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    return {status: int(count) for status, count in rows}

@@ -1,0 +1,90 @@
+"""Queries on people and their platform identities. Every query is bound to one organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from storage.models import Identity, Organisation, Person
+
+
+def create_person(
+    *,
+    session: Session,
+    organisation_id: int,
+    name: str,
+    role: str,
+    now: datetime,
+    department: str | None = None,
+    language: str = "nl",
+    email: str | None = None,
+    appointed_at: datetime | None = None,
+) -> Person:
+    person = Person(
+        organisation_id=organisation_id, name=name, role=role, department=department,
+        language=language, email=email, appointed_at=appointed_at, created_at=now,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def person_by_id(*, session: Session, organisation_id: int, person_id: int) -> Person | None:
+    person = session.get(Person, person_id)
+    return person if person and person.organisation_id == organisation_id else None
+
+
+def people_by_name(*, session: Session, organisation_id: int, name: str) -> list[Person]:
+    """Active people whose name matches case-insensitively (names are not unique)."""
+    statement = select(Person).where(
+        Person.organisation_id == organisation_id,
+        Person.active,
+        func.lower(Person.name) == name.strip().lower(),
+    )
+    return list(session.exec(statement))
+
+
+def list_people(
+    *, session: Session, organisation_id: int, role: str | None = None, active_only: bool = True
+) -> list[Person]:
+    statement = select(Person).where(Person.organisation_id == organisation_id)
+    if role:
+        statement = statement.where(Person.role == role)
+    if active_only:
+        statement = statement.where(Person.active)
+    return list(session.exec(statement.order_by(Person.name, Person.id)))
+
+
+def identity_lookup(
+    *, session: Session, platform: str, external_id: str
+) -> tuple[Identity, Person, Organisation] | None:
+    """Who is this? The identity, its person and their organisation, or None when not enrolled."""
+    statement = (
+        select(Identity, Person, Organisation)
+        .join(Person, Person.id == Identity.person_id)
+        .join(Organisation, Organisation.id == Identity.organisation_id)
+        .where(Identity.platform == platform, Identity.external_id == external_id)
+    )
+    row = session.exec(statement).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def link_identity(
+    *, session: Session, person: Person, platform: str, external_id: str, now: datetime
+) -> Identity:
+    identity = Identity(
+        organisation_id=person.organisation_id, person_id=person.id, platform=platform,
+        external_id=external_id, created_at=now,
+    )
+    session.add(identity)
+    session.flush()
+    return identity
+
+
+def identities_of(*, session: Session, organisation_id: int, person_id: int) -> list[Identity]:
+    statement = select(Identity).where(
+        Identity.organisation_id == organisation_id, Identity.person_id == person_id
+    )
+    return list(session.exec(statement.order_by(Identity.id)))

@@ -1,0 +1,16 @@
+"""Imports every table module so that ``SQLModel.metadata`` knows them all (for Alembic and tests)."""
+
+from storage.models import (  # noqa: F401
+    AuditLog,
+    DialogState,
+    Identity,
+    InboxEvent,
+    Invite,
+    KeyValue,
+    Organisation,
+    OutboxAttachment,
+    OutboxMessage,
+    Person,
+    Room,
+    ScheduledRun,
+)
