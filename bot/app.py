@@ -58,7 +58,9 @@ def build_runtime(
 ) -> Runtime:
     engine = engine or open_database(settings)
     features = feature_settings(settings, demo_mode=demo_mode)
-    worker = OutboxWorker(engine, transports, clock=clock, max_attempts=settings.outbox_max_attempts)
+    worker = OutboxWorker(
+        engine, transports, clock=clock, max_attempts=settings.outbox_max_attempts
+    )
     pipeline = Pipeline(engine, features, clock=clock, on_queued=worker.wake)
     return Runtime(engine, features, pipeline, worker, clock)
 
@@ -78,8 +80,15 @@ class AlarmClock:
 
     def start(self) -> None:
         # coalesce + generous grace: a tick missed while the process was busy runs once, not many.
-        self.scheduler.add_job(self.tick, "interval", minutes=1, coalesce=True,
-                               misfire_grace_time=300, max_instances=1, id="run_due")
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            minutes=1,
+            coalesce=True,
+            misfire_grace_time=300,
+            max_instances=1,
+            id="run_due",
+        )
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -25,14 +25,20 @@ class Obj:
                 self._settings = load_settings(self.config)
             except SettingsError as error:
                 raise click.ClickException(f"invalid settings:\n{error}") from None
-            logging.basicConfig(level=self._settings.log_level,
-                                format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            logging.basicConfig(
+                level=self._settings.log_level,
+                format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            )
         return self._settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", envvar="NIS2BOT_CONFIG", type=click.Path(dir_okay=False),
-              help="TOML settings file (or NIS2BOT_CONFIG).")
+@click.option(
+    "--config",
+    envvar="NIS2BOT_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="TOML settings file (or NIS2BOT_CONFIG).",
+)
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:
     """nis2bot: a municipality's NIS2 duties in the chat its people already use."""
@@ -41,21 +47,41 @@ def main(ctx: click.Context, config: str | None) -> None:
 
 @main.command()
 @click.option("--org", "org_slug", default="demo", show_default=True, help="Organisation slug.")
-@click.option("--as", "role", type=click.Choice(ROLE_NAMES), default=Role.EMPLOYEE.value,
-              show_default=True, help="Speak as a person with this role.")
-@click.option("--name", default=None, help="Speak as this person (the same name is the same person).")
+@click.option(
+    "--as",
+    "role",
+    type=click.Choice(ROLE_NAMES),
+    default=Role.EMPLOYEE.value,
+    show_default=True,
+    help="Speak as a person with this role.",
+)
+@click.option(
+    "--name", default=None, help="Speak as this person (the same name is the same person)."
+)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help="Language.")
-@click.option("--unenrolled", is_flag=True, help="Start as someone not enrolled yet (try an invite code).")
+@click.option(
+    "--unenrolled", is_flag=True, help="Start as someone not enrolled yet (try an invite code)."
+)
 @click.pass_obj
-def chat(obj: Obj, org_slug: str, role: str, name: str | None, lang: str | None, unenrolled: bool) -> None:
+def chat(
+    obj: Obj, org_slug: str, role: str, name: str | None, lang: str | None, unenrolled: bool
+) -> None:
     """Chat with the bot in this terminal (embedded SQLite, demo municipality, no accounts)."""
     from bot.transports.console import run_console
 
     settings = obj.settings
     if settings.log_level == "INFO":  # the chat is for people: only warnings on screen
         logging.getLogger().setLevel(logging.WARNING)
-    sys.exit(run_console(settings, org_slug=org_slug, role=Role(role), name=name, language=lang,
-                         unenrolled=unenrolled))
+    sys.exit(
+        run_console(
+            settings,
+            org_slug=org_slug,
+            role=Role(role),
+            name=name,
+            language=lang,
+            unenrolled=unenrolled,
+        )
+    )
 
 
 @main.command()

@@ -35,7 +35,11 @@ def _duration(text: str) -> timedelta:
     if not match:
         raise click.BadParameter("use a number with d, h or w, e.g. 7d, 12h, 2w")
     amount, unit = int(match.group(1)), match.group(2)
-    return {"d": timedelta(days=amount), "h": timedelta(hours=amount), "w": timedelta(weeks=amount)}[unit]
+    return {
+        "d": timedelta(days=amount),
+        "h": timedelta(hours=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]
 
 
 def _print(rows: list[dict], as_json: bool, columns: list[str]) -> None:
@@ -63,26 +67,44 @@ def register(main: click.Group) -> None:
     @click.argument("slug")
     @click.option("--name", required=True)
     @click.option("--country", type=click.Choice([c.value for c in Country]), required=True)
-    @click.option("--timezone", default=None, help="Default: Europe/Amsterdam (nl), Europe/Brussels (be).")
+    @click.option(
+        "--timezone", default=None, help="Default: Europe/Amsterdam (nl), Europe/Brussels (be)."
+    )
     @click.pass_obj
     def org_add(obj, slug: str, name: str, country: str, timezone: str | None) -> None:  # type: ignore[no-untyped-def]
         from storage import audit, organisations
 
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug):
-            raise click.BadParameter("lower-case letters, digits and dashes, 2 to 63 characters", param_hint="SLUG")
+            raise click.BadParameter(
+                "lower-case letters, digits and dashes, 2 to 63 characters", param_hint="SLUG"
+            )
         timezone = timezone or ("Europe/Brussels" if country == "be" else "Europe/Amsterdam")
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise click.BadParameter(f"unknown time zone {timezone}", param_hint="--timezone") from None
+            raise click.BadParameter(
+                f"unknown time zone {timezone}", param_hint="--timezone"
+            ) from None
         engine = _engine(obj)
         with unit_of_work(engine) as session:
             if organisations.organisation_by_slug(session=session, slug=slug):
                 raise click.ClickException(f"organisation '{slug}' exists already")
-            new = organisations.create_organisation(session=session, slug=slug, name=name, country=country,
-                                                    timezone=timezone, now=utc_now())
-            audit.record_audit(session=session, organisation_id=new.id, actor="operator",
-                               action="organisation.created", now=utc_now(), detail={"slug": slug})
+            new = organisations.create_organisation(
+                session=session,
+                slug=slug,
+                name=name,
+                country=country,
+                timezone=timezone,
+                now=utc_now(),
+            )
+            audit.record_audit(
+                session=session,
+                organisation_id=new.id,
+                actor="operator",
+                action="organisation.created",
+                now=utc_now(),
+                detail={"slug": slug},
+            )
         click.echo(f"organisation {slug} created ({name}, {country}, {timezone})")
 
     @org.command("list")
@@ -92,8 +114,16 @@ def register(main: click.Group) -> None:
         from storage import organisations
 
         with unit_of_work(_engine(obj)) as session:
-            rows = [{"slug": o.slug, "name": o.name, "country": o.country, "timezone": o.timezone,
-                     "suspended": o.suspended} for o in organisations.list_organisations(session=session)]
+            rows = [
+                {
+                    "slug": o.slug,
+                    "name": o.name,
+                    "country": o.country,
+                    "timezone": o.timezone,
+                    "suspended": o.suspended,
+                }
+                for o in organisations.list_organisations(session=session)
+            ]
         _print(rows, as_json, ["slug", "name", "country", "timezone", "suspended"])
 
     @main.group()
@@ -107,19 +137,37 @@ def register(main: click.Group) -> None:
     @click.option("--expires", default="7d", show_default=True, help="e.g. 7d, 12h, 2w")
     @click.option("--json", "as_json", is_flag=True)
     @click.pass_obj
-    def invite_create(obj, org_slug: str, role: str, uses: int, expires: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    def invite_create(
+        obj, org_slug: str, role: str, uses: int, expires: str, as_json: bool
+    ) -> None:  # type: ignore[no-untyped-def]
         from handlers.people.invites import deep_link, make_invite
 
         valid_for = _duration(expires)
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
-            made = make_invite(session=session, organisation_id=found.id, role=Role(role), uses=uses,
-                               valid_for=valid_for, now=utc_now(), actor="operator")
+            made = make_invite(
+                session=session,
+                organisation_id=found.id,
+                role=Role(role),
+                uses=uses,
+                valid_for=valid_for,
+                now=utc_now(),
+                actor="operator",
+            )
             code, expires_at = made.code, made.expires_at
         link = deep_link(obj.settings.telegram_bot_username, code)
         if as_json:
-            click.echo(json.dumps({"code": code, "role": role, "uses": uses,
-                                   "expires_at": expires_at.isoformat(), "telegram_link": link}))
+            click.echo(
+                json.dumps(
+                    {
+                        "code": code,
+                        "role": role,
+                        "uses": uses,
+                        "expires_at": expires_at.isoformat(),
+                        "telegram_link": link,
+                    }
+                )
+            )
             return
         click.echo(code)
         click.echo(f"  role {role}, {uses} use(s), valid until {expires_at:%Y-%m-%d %H:%M} UTC")
@@ -142,16 +190,26 @@ def register(main: click.Group) -> None:
     def person_add(obj, org_slug, role, name, department, telegram, matrix) -> None:  # type: ignore[no-untyped-def]
         from handlers.people.importing import import_people, parse_people_csv
 
-        line = {"name": name, "role": role, "department": department or "", "telegram": telegram or "",
-                "matrix": matrix or ""}
+        line = {
+            "name": name,
+            "role": role,
+            "department": department or "",
+            "telegram": telegram or "",
+            "matrix": matrix or "",
+        }
         text = ",".join(line) + "\n" + ",".join(_csv_cell(v) for v in line.values()) + "\n"
         rows, errors = parse_people_csv(text)
         if errors:
             raise click.ClickException("; ".join(e.split(": ", 1)[1] for e in errors))
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
-            count, errors = import_people(session=session, organisation_id=found.id, rows=rows,
-                                          now=utc_now(), actor="operator")
+            _count, errors = import_people(
+                session=session,
+                organisation_id=found.id,
+                rows=rows,
+                now=utc_now(),
+                actor="operator",
+            )
             if errors:
                 raise click.ClickException("; ".join(e.split(": ", 1)[1] for e in errors))
         click.echo(f"added {name} ({role}) to {org_slug}")
@@ -167,10 +225,19 @@ def register(main: click.Group) -> None:
             found = _org(session, org_slug)
             rows = []
             for p in people.list_people(session=session, organisation_id=found.id):
-                ids = people.identities_of(session=session, organisation_id=found.id, person_id=p.id)
-                rows.append({"id": p.id, "name": p.name, "role": p.role, "department": p.department,
-                             "language": p.language,
-                             "identities": ", ".join(f"{i.platform}:{i.external_id}" for i in ids)})
+                ids = people.identities_of(
+                    session=session, organisation_id=found.id, person_id=p.id
+                )
+                rows.append(
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "role": p.role,
+                        "department": p.department,
+                        "language": p.language,
+                        "identities": ", ".join(f"{i.platform}:{i.external_id}" for i in ids),
+                    }
+                )
         _print(rows, as_json, ["id", "name", "role", "department", "language", "identities"])
 
     @person.command("import")
@@ -188,8 +255,13 @@ def register(main: click.Group) -> None:
         if not errors:
             try:
                 with unit_of_work(_engine(obj)) as session:
-                    count, errors = import_people(session=session, organisation_id=_org(session, org_slug).id,
-                                                  rows=rows, now=utc_now(), actor="operator")
+                    count, errors = import_people(
+                        session=session,
+                        organisation_id=_org(session, org_slug).id,
+                        rows=rows,
+                        now=utc_now(),
+                        actor="operator",
+                    )
                     if errors:
                         raise _Rollback
             except _Rollback:
@@ -207,7 +279,11 @@ def register(main: click.Group) -> None:
     @room.command("link")
     @click.option("--org", "org_slug", required=True)
     @click.option("--purpose", type=click.Choice([p.value for p in RoomPurpose]), required=True)
-    @click.option("--platform", type=click.Choice([Platform.TELEGRAM.value, Platform.MATRIX.value]), required=True)
+    @click.option(
+        "--platform",
+        type=click.Choice([Platform.TELEGRAM.value, Platform.MATRIX.value]),
+        required=True,
+    )
     @click.option("--id", "chat_id", required=True, help="Telegram chat id or Matrix room id.")
     @click.pass_obj
     def room_link(obj, org_slug, purpose, platform, chat_id) -> None:  # type: ignore[no-untyped-def]
@@ -215,12 +291,26 @@ def register(main: click.Group) -> None:
 
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
-            _linked, created = rooms.link_room(session=session, organisation_id=found.id, purpose=purpose,
-                                               platform=platform, chat_id=chat_id, now=utc_now())
-            audit.record_audit(session=session, organisation_id=found.id, actor="operator",
-                               action="room.linked", now=utc_now(),
-                               detail={"purpose": purpose, "platform": platform, "chat_id": chat_id})
-        click.echo(("linked" if created else "already linked") + f": {platform} {chat_id} as {purpose} of {org_slug}")
+            _linked, created = rooms.link_room(
+                session=session,
+                organisation_id=found.id,
+                purpose=purpose,
+                platform=platform,
+                chat_id=chat_id,
+                now=utc_now(),
+            )
+            audit.record_audit(
+                session=session,
+                organisation_id=found.id,
+                actor="operator",
+                action="room.linked",
+                now=utc_now(),
+                detail={"purpose": purpose, "platform": platform, "chat_id": chat_id},
+            )
+        click.echo(
+            ("linked" if created else "already linked")
+            + f": {platform} {chat_id} as {purpose} of {org_slug}"
+        )
 
     @main.group()
     def jobs() -> None:
@@ -245,9 +335,16 @@ def register(main: click.Group) -> None:
 
         if name not in JOBS:
             raise click.ClickException(f"unknown job '{name}'; known: {', '.join(sorted(JOBS))}")
-        done = run_job(name, _engine(obj), utc_now(), feature_settings(obj.settings),
-                       JobOptions(organisation_slug=org_slug, ignore_office_hours=ignore_office_hours))
-        click.echo(f"{name}: {done} item(s); messages are delivered by the running bot (nis2bot run)")
+        done = run_job(
+            name,
+            _engine(obj),
+            utc_now(),
+            feature_settings(obj.settings),
+            JobOptions(organisation_slug=org_slug, ignore_office_hours=ignore_office_hours),
+        )
+        click.echo(
+            f"{name}: {done} item(s); messages are delivered by the running bot (nis2bot run)"
+        )
 
 
 class _Rollback(Exception):

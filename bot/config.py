@@ -78,9 +78,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        path = os.environ.get("NIS2BOT_CONFIG")
+        path = settings_cls.model_config.get("toml_file")
         if path:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(str(path))))
         return tuple(sources)
 
 
@@ -89,14 +89,20 @@ class SettingsError(Exception):
 
 
 def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment and, if given (or in ``NIS2BOT_CONFIG``), a TOML file."""
+    config_file = config_file or os.environ.get("NIS2BOT_CONFIG") or None
+    settings_cls: type[Settings] = Settings
     if config_file:
         if not Path(config_file).is_file():
             raise SettingsError(f"config file not found: {config_file}")
-        os.environ["NIS2BOT_CONFIG"] = config_file
-    elif (path := os.environ.get("NIS2BOT_CONFIG")) and not Path(path).is_file():
-        raise SettingsError(f"NIS2BOT_CONFIG points to a missing file: {path}")
+
+        # A subclass carries the file, so nothing global (like os.environ) is changed.
+        class FileSettings(Settings):
+            model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+
+        settings_cls = FileSettings
     try:
-        return Settings(**overrides)
+        return settings_cls(**overrides)
     except ValidationError as error:
         lines = []
         for problem in error.errors():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from handlers.messages import Inbound
 from handlers.reply import Attachment, Choice
 
-__all__ = ["Attachment", "Choice", "Inbound", "Outbound", "DeliveryResult"]
+__all__ = ["Attachment", "Choice", "DeliveryResult", "Inbound", "Outbound"]
 
 
 @dataclass(frozen=True)

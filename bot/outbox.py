@@ -116,7 +116,9 @@ class OutboxWorker:
             self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
             waiter.cancel()
             stopper.cancel()
         await self.drain()
@@ -154,13 +156,22 @@ class OutboxWorker:
             jobs = []
             for row in rows:
                 reply = Reply.from_payload(row.payload)
-                files = tuple(
-                    Attachment(a.kind, a.filename, a.content_type, a.data)  # type: ignore[arg-type]
-                    for a in outbox.attachments_of(session=session, message_id=row.id)
-                ) if row.payload.get("attachments") else ()
+                files = (
+                    tuple(
+                        Attachment(a.kind, a.filename, a.content_type, a.data)  # type: ignore[arg-type]
+                        for a in outbox.attachments_of(session=session, message_id=row.id)
+                    )
+                    if row.payload.get("attachments")
+                    else ()
+                )
                 message = Outbound(
-                    outbox_id=row.id, platform=row.platform, chat_id=row.chat_id, text=reply.text,
-                    choices=reply.choices, attachments=files, idempotency_key=row.idempotency_key,
+                    outbox_id=row.id,
+                    platform=row.platform,
+                    chat_id=row.chat_id,
+                    text=reply.text,
+                    choices=reply.choices,
+                    attachments=files,
+                    idempotency_key=row.idempotency_key,
                 )
                 jobs.append(_Job(message, row.attempts))
             return jobs
@@ -188,7 +199,9 @@ class OutboxWorker:
             return False
         except Exception as error:  # a bug or an unexpected library error: retry, bounded
             log.exception("delivery of outbox %s raised", message.outbox_id)
-            await asyncio.to_thread(self._record_failure, job, DeliveryError(repr(error), retryable=True))
+            await asyncio.to_thread(
+                self._record_failure, job, DeliveryError(repr(error), retryable=True)
+            )
             return False
         finally:
             self._in_flight.discard(message.outbox_id)
@@ -199,7 +212,9 @@ class OutboxWorker:
         with unit_of_work(self.engine) as session:
             row = outbox.message_by_id(session=session, message_id=outbox_id)
             if row is not None:
-                outbox.mark_sent(session=session, message=row, now=self.clock(), external_id=external_id)
+                outbox.mark_sent(
+                    session=session, message=row, now=self.clock(), external_id=external_id
+                )
 
     def _record_failure(self, job: _Job, error: DeliveryError) -> None:
         attempts = job.attempts + 1
@@ -213,8 +228,10 @@ class OutboxWorker:
             else:
                 delay = error.retry_after if error.retry_after is not None else backoff(attempts)
                 outbox.mark_retry(
-                    session=session, message=row,
-                    next_attempt_at=self.clock() + timedelta(seconds=delay), error=str(error),
+                    session=session,
+                    message=row,
+                    next_attempt_at=self.clock() + timedelta(seconds=delay),
+                    error=str(error),
                 )
                 failed = False
         log.warning("outbox %s attempt %s failed: %s", job.message.outbox_id, attempts, error)

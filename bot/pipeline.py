@@ -81,7 +81,9 @@ class Pipeline:
                 return HandleResult(duplicate=False, outbox_ids=ids)
         except Exception:
             reference = secrets.token_hex(3).upper()
-            log.exception("event %s/%s failed, reference %s", event.platform, event.event_id, reference)
+            log.exception(
+                "event %s/%s failed, reference %s", event.platform, event.event_id, reference
+            )
             return self._apologise(event, reference, now)
 
     def _apologise(self, event: Inbound, reference: str, now: datetime) -> HandleResult:

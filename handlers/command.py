@@ -58,8 +58,15 @@ def command(
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         spec = Command(
-            name=name, roles=frozenset(roles), summary=summary, handler=handler, usage=usage,
-            aliases=aliases, audited=audited, in_groups=in_groups, in_dialog=in_dialog,
+            name=name,
+            roles=frozenset(roles),
+            summary=summary,
+            handler=handler,
+            usage=usage,
+            aliases=aliases,
+            audited=audited,
+            in_groups=in_groups,
+            in_dialog=in_dialog,
             hidden=hidden,
         )
         for key in (name, *aliases):

@@ -59,7 +59,12 @@ class Context:
         return t(self.language, message, **params)
 
     def send(
-        self, *, platform: str, chat_id: str, reply: Reply, key: str,
+        self,
+        *,
+        platform: str,
+        chat_id: str,
+        reply: Reply,
+        key: str,
     ) -> int | None:
         """Queue ``reply`` for one chat. ``key`` makes it idempotent: the same key is sent once."""
         return outbox.enqueue(
@@ -76,9 +81,13 @@ class Context:
     def send_to_rooms(self, purpose: str, reply: Reply, key: str) -> int:
         """Queue ``reply`` for every room of this organisation with ``purpose``; returns how many."""
         count = 0
-        for room in rooms.rooms_for(session=self.session, organisation_id=self.org.id, purpose=purpose):
+        for room in rooms.rooms_for(
+            session=self.session, organisation_id=self.org.id, purpose=purpose
+        ):
             if self.send(
-                platform=room.platform, chat_id=room.chat_id, reply=reply,
+                platform=room.platform,
+                chat_id=room.chat_id,
+                reply=reply,
                 key=f"{key}:room:{room.id}",
             ):
                 count += 1

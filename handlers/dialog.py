@@ -171,8 +171,9 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
     state = _state_of(dialog, row)
     picked = match_choice(row.choices, text, choice) if row.choices else None
     if choice is not None and picked is None:
-        return [Reply(plain(ctx.t("That button belongs to an earlier question.")))] + [
-            _prompt(ctx, dialog, row)
+        return [
+            Reply(plain(ctx.t("That button belongs to an earlier question."))),
+            _prompt(ctx, dialog, row),
         ]
     # The step gets a copy: SQLAlchemy compares JSON columns by value against the loaded object, so
     # a draft changed in place would look unchanged and silently not be written.
@@ -197,8 +198,10 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
 def go_back(ctx: Context, row: DialogState) -> list[Reply]:
     dialog = DIALOGS[row.dialog]
     if not row.history:
-        return [Reply(plain(ctx.t("This is the first question; there is nothing to go back to."))),
-                _prompt(ctx, dialog, row)]
+        return [
+            Reply(plain(ctx.t("This is the first question; there is nothing to go back to."))),
+            _prompt(ctx, dialog, row),
+        ]
     row.state, row.history = row.history[-1], row.history[:-1]
     row.updated_at, row.reminded_at = ctx.now, None
     reply = _prompt(ctx, dialog, row)
@@ -226,7 +229,9 @@ def dialog_title(ctx: Context, row: DialogState) -> str:
 
 
 def stay_hint() -> str:
-    return N_("You are in the middle of: {title}. Answer the question, /terug goes back, /stop stops.")
+    return N_(
+        "You are in the middle of: {title}. Answer the question, /terug goes back, /stop stops."
+    )
 
 
 def choice_list(pairs: list[tuple[str, str]]) -> tuple[Choice, ...]:

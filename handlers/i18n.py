@@ -23,7 +23,7 @@ DEFAULT_LANGUAGE = "nl"
 HANDLERS_DIR = Path(__file__).resolve().parent
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark ``message`` for translation; it is translated where it is shown."""
     return message
 

@@ -30,9 +30,9 @@ def msgids_in_source(source: str) -> list[tuple[str, int]]:
         message: str | None = None
         if isinstance(func, ast.Name) and func.id in ("t", "gettext") and len(node.args) >= 2:
             message = _literal(node.args[1])
-        elif isinstance(func, ast.Name) and func.id == "N_":
-            message = _literal(node.args[0])
-        elif isinstance(func, ast.Attribute) and func.attr == "t":
+        elif (isinstance(func, ast.Name) and func.id == "N_") or (
+            isinstance(func, ast.Attribute) and func.attr == "t"
+        ):
             message = _literal(node.args[0])
         if message:
             found.append((message, node.lineno))
@@ -71,4 +71,4 @@ def _po_string(text: str) -> str:
 
 if __name__ == "__main__":
     for msgid, places in untranslated([Path(p) for p in sys.argv[1:]]).items():
-        print(f"#: {places[0]}\nmsgid {_po_string(msgid)}\nmsgstr \"\"\n")
+        print(f'#: {places[0]}\nmsgid {_po_string(msgid)}\nmsgstr ""\n')

@@ -50,7 +50,15 @@ def handle_event(
     _identity, person, organisation = found
     ctx = Context(session, now, settings, organisation=organisation, person=person, event=event)
     if organisation.suspended or not person.active:
-        return [Reply(plain(ctx.t("Your access to this bot is paused. Please contact your NIS2 coordinator.")))]
+        return [
+            Reply(
+                plain(
+                    ctx.t(
+                        "Your access to this bot is paused. Please contact your NIS2 coordinator."
+                    )
+                )
+            )
+        ]
     if len(text) > MAX_MESSAGE_CHARS:
         return [_too_long(ctx, text)]
     return route(ctx, text, event.choice)
@@ -68,7 +76,9 @@ def route(ctx: Context, text: str, choice: str | None) -> list[Reply]:
     if parsed is not None:
         return run_command(ctx, *parsed)
     if not text:
-        return [Reply(plain(ctx.t("I received an empty message. Type /help to see what I can do.")))]
+        return [
+            Reply(plain(ctx.t("I received an empty message. Type /help to see what I can do.")))
+        ]
     if ctx.event is not None and ctx.event.chat_is_group:
         return []  # in groups the bot reacts to commands only
     for handler in FREE_TEXT_HANDLERS:
@@ -87,7 +97,7 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
             return dialog_engine.go_back(ctx, row)
         spec = find_command(name)
         if spec is not None and spec.in_dialog and spec.allows(ctx.role):
-            return run_command(ctx, name, args) + [dialog_engine.resume(ctx, row)]
+            return [*run_command(ctx, name, args), dialog_engine.resume(ctx, row)]
         hint = ctx.t(dialog_engine.stay_hint(), title=dialog_engine.dialog_title(ctx, row))
         return [Reply(plain(hint)), dialog_engine.resume(ctx, row)]
     if not text and choice is None:
@@ -98,11 +108,29 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
 def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
     spec = find_command(name)
     if spec is None:
-        return [Reply(markup(ctx.t("I don't know the command /{name}. Type /help to see what you can do."), name=name[:40]))]
+        return [
+            Reply(
+                markup(
+                    ctx.t("I don't know the command /{name}. Type /help to see what you can do."),
+                    name=name[:40],
+                )
+            )
+        ]
     if not spec.allows(ctx.role):
-        return [Reply(markup(ctx.t("/{name} is not available for your role. Type /help to see what you can do."), name=spec.name))]
+        return [
+            Reply(
+                markup(
+                    ctx.t(
+                        "/{name} is not available for your role. Type /help to see what you can do."
+                    ),
+                    name=spec.name,
+                )
+            )
+        ]
     if ctx.event is not None and ctx.event.chat_is_group and not spec.in_groups:
-        return [Reply(markup(ctx.t("Please use /{name} in a private chat with me."), name=spec.name))]
+        return [
+            Reply(markup(ctx.t("Please use /{name} in a private chat with me."), name=spec.name))
+        ]
     if spec.audited:
         ctx.audit(f"command.{spec.name}", args=args[:10])
     result = spec.handler(ctx, args)
@@ -121,7 +149,9 @@ def _remember_choices(ctx: Context, spec: Command, replies: list[Reply]) -> None
         return
     choices = [[c.value, c.label] for r in replies for c in r.choices]
     if choices or kv.get_value(session=ctx.session, key=_choices_key(ctx)):
-        kv.set_value(session=ctx.session, key=_choices_key(ctx), value=json.dumps(choices), now=ctx.now)
+        kv.set_value(
+            session=ctx.session, key=_choices_key(ctx), value=json.dumps(choices), now=ctx.now
+        )
 
 
 def _standalone_choice(ctx: Context, text: str) -> tuple[str, list[str]] | None:
@@ -135,7 +165,10 @@ def _standalone_choice(ctx: Context, text: str) -> tuple[str, list[str]] | None:
 def _too_long(ctx: Context, text: str) -> Reply:
     return Reply(
         markup(
-            ctx.t("That message is too long ({count} characters). Please keep it under {limit} characters; nothing was changed."),
-            count=len(text), limit=MAX_MESSAGE_CHARS,
+            ctx.t(
+                "That message is too long ({count} characters). Please keep it under {limit} characters; nothing was changed."
+            ),
+            count=len(text),
+            limit=MAX_MESSAGE_CHARS,
         )
     )

@@ -24,7 +24,9 @@ def remind_and_expire(
         + [d.remind_after for d in dialog_engine.DIALOGS.values() if d.remind_after]
     )
     with unit_of_work(engine) as session:
-        candidates = [row.id for row in dialogs.idle_dialogs(session=session, idle_since=now - shortest)]
+        candidates = [
+            row.id for row in dialogs.idle_dialogs(session=session, idle_since=now - shortest)
+        ]
     done = 0
     for row_id in candidates:
         with unit_of_work(engine) as session:
@@ -32,36 +34,74 @@ def remind_and_expire(
     return done
 
 
-def _handle_one(session, row_id: int, now: datetime, settings: FeatureSettings, options: JobOptions) -> int:  # type: ignore[no-untyped-def]
+def _handle_one(
+    session, row_id: int, now: datetime, settings: FeatureSettings, options: JobOptions
+) -> int:  # type: ignore[no-untyped-def]
     from storage.models import DialogState
 
     row = session.get(DialogState, row_id)
     if row is None:
         return 0
     org = organisations.organisation_by_id(session=session, organisation_id=row.organisation_id)
-    person = people.person_by_id(session=session, organisation_id=row.organisation_id, person_id=row.person_id)
+    person = people.person_by_id(
+        session=session, organisation_id=row.organisation_id, person_id=row.person_id
+    )
     if org is None or person is None:
         return 0
     if options.organisation_slug and org.slug != options.organisation_slug:
         return 0
     spec = dialog_engine.DIALOGS.get(row.dialog)
-    remind_after = (spec.remind_after if spec else None) or timedelta(minutes=settings.dialog_reminder_minutes)
-    expire_after = (spec.expire_after if spec else None) or timedelta(hours=settings.dialog_expiry_hours)
+    remind_after = (spec.remind_after if spec else None) or timedelta(
+        minutes=settings.dialog_reminder_minutes
+    )
+    expire_after = (spec.expire_after if spec else None) or timedelta(
+        hours=settings.dialog_expiry_hours
+    )
     ctx = Context(session, now, settings, organisation=org, person=person)
     idle = now - row.updated_at
     if idle >= expire_after:
         extra = spec.on_expire(ctx, row) if spec and spec.on_expire else None
         title = dialog_engine.dialog_title(ctx, row)
-        notice = Reply(markup(ctx.t("I closed our conversation about {title} because it stayed unanswered. You can start it again at any time."), title=title))
-        ctx.send(platform=row.platform, chat_id=row.chat_id, reply=notice, key=f"dialog-expired:{row.id}:{row.started_at.isoformat()}")
+        notice = Reply(
+            markup(
+                ctx.t(
+                    "I closed our conversation about {title} because it stayed unanswered. You can start it again at any time."
+                ),
+                title=title,
+            )
+        )
+        ctx.send(
+            platform=row.platform,
+            chat_id=row.chat_id,
+            reply=notice,
+            key=f"dialog-expired:{row.id}:{row.started_at.isoformat()}",
+        )
         if extra:
-            ctx.send(platform=row.platform, chat_id=row.chat_id, reply=extra, key=f"dialog-expired-extra:{row.id}:{row.started_at.isoformat()}")
+            ctx.send(
+                platform=row.platform,
+                chat_id=row.chat_id,
+                reply=extra,
+                key=f"dialog-expired-extra:{row.id}:{row.started_at.isoformat()}",
+            )
         dialogs.close_dialog(session=session, state=row)
         return 1
     if row.reminded_at is None and idle >= remind_after:
         prompt = dialog_engine.resume(ctx, row)
-        nudge = Reply(markup(ctx.t("Shall we finish this? We were talking about {title}:"), title=dialog_engine.dialog_title(ctx, row)) + "\n\n" + prompt.text, prompt.choices)
-        ctx.send(platform=row.platform, chat_id=row.chat_id, reply=nudge, key=f"dialog-reminder:{row.id}:{row.updated_at.isoformat()}")
+        nudge = Reply(
+            markup(
+                ctx.t("Shall we finish this? We were talking about {title}:"),
+                title=dialog_engine.dialog_title(ctx, row),
+            )
+            + "\n\n"
+            + prompt.text,
+            prompt.choices,
+        )
+        ctx.send(
+            platform=row.platform,
+            chat_id=row.chat_id,
+            reply=nudge,
+            key=f"dialog-reminder:{row.id}:{row.updated_at.isoformat()}",
+        )
         row.reminded_at = now
         dialogs.save_dialog(session=session, state=row)
         return 1

@@ -44,7 +44,10 @@ def job(name: str, *, description: str, every_minutes: int = 1) -> Callable[[Job
 
 
 def run_job(
-    name: str, engine: Engine, now: datetime, settings: FeatureSettings,
+    name: str,
+    engine: Engine,
+    now: datetime,
+    settings: FeatureSettings,
     options: JobOptions | None = None,
 ) -> int:
     """Run one job now; returns how many things it did (messages queued, items handled)."""

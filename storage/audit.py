@@ -21,8 +21,12 @@ def record_audit(
     detail: dict[str, Any] | None = None,
 ) -> AuditLog:
     entry = AuditLog(
-        organisation_id=organisation_id, actor=actor, actor_person_id=actor_person_id,
-        action=action, detail=detail or {}, created_at=now,
+        organisation_id=organisation_id,
+        actor=actor,
+        actor_person_id=actor_person_id,
+        action=action,
+        detail=detail or {},
+        created_at=now,
     )
     session.add(entry)
     session.flush()

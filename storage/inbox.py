@@ -12,9 +12,8 @@ from storage.upsert import insert_ignore
 
 def claim_event(*, session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """True the first time an event is seen. Committed with its handling, so a crash re-handles it."""
-    return insert_ignore(
-        session, InboxEvent, {"platform": platform, "event_id": event_id, "handled_at": now}
-    )
+    values = {"platform": platform, "event_id": event_id, "handled_at": now}
+    return insert_ignore(session, InboxEvent, values) is not None
 
 
 def forget_events_before(*, session: Session, before: datetime) -> int:

@@ -21,8 +21,13 @@ def create_invite(
     created_by_person_id: int | None = None,
 ) -> Invite:
     invite = Invite(
-        organisation_id=organisation_id, code=code, role=role, uses_left=uses,
-        expires_at=expires_at, created_by_person_id=created_by_person_id, created_at=now,
+        organisation_id=organisation_id,
+        code=code,
+        role=role,
+        uses_left=uses,
+        expires_at=expires_at,
+        created_by_person_id=created_by_person_id,
+        created_at=now,
     )
     session.add(invite)
     session.flush()

@@ -21,7 +21,11 @@ def create_organisation(
     settings: dict[str, Any] | None = None,
 ) -> Organisation:
     org = Organisation(
-        slug=slug, name=name, country=country, timezone=timezone, created_at=now,
+        slug=slug,
+        name=name,
+        country=country,
+        timezone=timezone,
+        created_at=now,
         settings=settings or {},
     )
     session.add(org)

@@ -29,25 +29,30 @@ def enqueue(
 
     ``attachments`` are (kind, filename, content_type, data) tuples.
     """
-    inserted = insert_ignore(
+    message_id = insert_ignore(
         session,
         OutboxMessage,
         {
-            "organisation_id": organisation_id, "platform": platform, "chat_id": chat_id,
-            "payload": {**payload, "attachments": len(attachments)}, "idempotency_key": idempotency_key,
-            "status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": now,
+            "organisation_id": organisation_id,
+            "platform": platform,
+            "chat_id": chat_id,
+            "payload": {**payload, "attachments": len(attachments)},
+            "idempotency_key": idempotency_key,
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
             "created_at": now,
         },
     )
-    if not inserted:
+    if message_id is None:
         return None
-    message_id = session.exec(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == idempotency_key)
-    ).one()
     for kind, filename, content_type, data in attachments:
         session.add(
             OutboxAttachment(
-                outbox_id=message_id, kind=kind, filename=filename, content_type=content_type,
+                outbox_id=message_id,
+                kind=kind,
+                filename=filename,
+                content_type=content_type,
                 data=data,
             )
         )

@@ -23,8 +23,14 @@ def create_person(
     appointed_at: datetime | None = None,
 ) -> Person:
     person = Person(
-        organisation_id=organisation_id, name=name, role=role, department=department,
-        language=language, email=email, appointed_at=appointed_at, created_at=now,
+        organisation_id=organisation_id,
+        name=name,
+        role=role,
+        department=department,
+        language=language,
+        email=email,
+        appointed_at=appointed_at,
+        created_at=now,
     )
     session.add(person)
     session.flush()
@@ -75,8 +81,11 @@ def link_identity(
     *, session: Session, person: Person, platform: str, external_id: str, now: datetime
 ) -> Identity:
     identity = Identity(
-        organisation_id=person.organisation_id, person_id=person.id, platform=platform,
-        external_id=external_id, created_at=now,
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        platform=platform,
+        external_id=external_id,
+        created_at=now,
     )
     session.add(identity)
     session.flush()

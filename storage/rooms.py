@@ -10,19 +10,29 @@ from storage.models import Room
 
 
 def link_room(
-    *, session: Session, organisation_id: int, purpose: str, platform: str, chat_id: str,
+    *,
+    session: Session,
+    organisation_id: int,
+    purpose: str,
+    platform: str,
+    chat_id: str,
     now: datetime,
 ) -> tuple[Room, bool]:
     """Link a room; returns (room, created). Linking the same room again changes nothing."""
     statement = select(Room).where(
-        Room.organisation_id == organisation_id, Room.purpose == purpose,
-        Room.platform == platform, Room.chat_id == chat_id,
+        Room.organisation_id == organisation_id,
+        Room.purpose == purpose,
+        Room.platform == platform,
+        Room.chat_id == chat_id,
     )
     existing = session.exec(statement).first()
     if existing:
         return existing, False
     room = Room(
-        organisation_id=organisation_id, purpose=purpose, platform=platform, chat_id=chat_id,
+        organisation_id=organisation_id,
+        purpose=purpose,
+        platform=platform,
+        chat_id=chat_id,
         created_at=now,
     )
     session.add(room)

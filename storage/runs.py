@@ -11,15 +11,28 @@ from storage.upsert import insert_ignore
 
 
 def claim_run(
-    *, session: Session, kind: str, period: str, target: str, now: datetime,
+    *,
+    session: Session,
+    kind: str,
+    period: str,
+    target: str,
+    now: datetime,
     organisation_id: int | None = None,
 ) -> bool:
     """True when this call is the first to claim the run; commit it with the run's effects."""
-    return insert_ignore(
-        session,
-        ScheduledRun,
-        {"kind": kind, "period": period, "target": target, "created_at": now,
-         "organisation_id": organisation_id},
+    return (
+        insert_ignore(
+            session,
+            ScheduledRun,
+            {
+                "kind": kind,
+                "period": period,
+                "target": target,
+                "created_at": now,
+                "organisation_id": organisation_id,
+            },
+        )
+        is not None
     )
 
 

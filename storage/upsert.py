@@ -8,10 +8,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 
-def insert_ignore(session: Session, table: type[SQLModel], values: dict[str, Any]) -> bool:
-    """Insert one row unless a unique constraint says it exists; True when this call inserted it."""
+def insert_ignore(session: Session, table: type[SQLModel], values: dict[str, Any]) -> Any | None:
+    """Insert one row unless a unique constraint says it exists; the new primary key, or None."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table.__table__).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    result = session.execute(statement)
-    return bool(result.rowcount)
+    table_ = table.__table__  # type: ignore[attr-defined]
+    primary = next(iter(table_.primary_key.columns))
+    # RETURNING (not rowcount, which drivers report differently here) says whether a row was made.
+    statement = module.insert(table_).values(**values).on_conflict_do_nothing().returning(primary)
+    row = session.execute(statement).first()
+    return None if row is None else row[0]

@@ -9,6 +9,7 @@ with its destination, so one terminal can follow a whole flow. ``/als ROLE`` swi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import uuid
 from dataclasses import dataclass
@@ -56,7 +57,9 @@ class ConsoleTransport:
         for number, choice in enumerate(message.choices, start=1):
             lines.append(f"{pad}{number}) {to_plain_text(choice.label)}")
         for attachment in message.attachments:
-            lines.append(f"{pad}[{attachment.kind}: {attachment.filename}, {len(attachment.data)} bytes]")
+            lines.append(
+                f"{pad}[{attachment.kind}: {attachment.filename}, {len(attachment.data)} bytes]"
+            )
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         return DeliveryResult(external_id=None)
@@ -72,8 +75,16 @@ class Speaker:
 
 class ConsoleChat:
     def __init__(
-        self, settings: Settings, *, org_slug: str, role: Role, name: str | None,
-        language: str | None, unenrolled: bool, stdin: TextIO, stdout: TextIO,
+        self,
+        settings: Settings,
+        *,
+        org_slug: str,
+        role: Role,
+        name: str | None,
+        language: str | None,
+        unenrolled: bool,
+        stdin: TextIO,
+        stdout: TextIO,
     ) -> None:
         self.settings = settings
         self.stdin, self.stdout = stdin, stdout
@@ -89,7 +100,9 @@ class ConsoleChat:
         self.stdout.write(line + "\n")
         self.stdout.flush()
 
-    def become(self, role: Role, name: str | None, language: str | None, unenrolled: bool) -> Speaker:
+    def become(
+        self, role: Role, name: str | None, language: str | None, unenrolled: bool
+    ) -> Speaker:
         now = self.runtime.clock()
         with unit_of_work(self.runtime.engine) as session:
             if self.org_slug == DEMO_SLUG:
@@ -97,27 +110,43 @@ class ConsoleChat:
             else:
                 found = organisations.organisation_by_slug(session=session, slug=self.org_slug)
                 if found is None:
-                    raise SystemExit(f"No organisation '{self.org_slug}'. Create it with: nis2bot org add {self.org_slug} --name NAME --country nl")
+                    raise SystemExit(
+                        f"No organisation '{self.org_slug}'. Create it with: nis2bot org add {self.org_slug} --name NAME --country nl"
+                    )
                 org = found
             if unenrolled:
                 name = name or f"Gast {uuid.uuid4().hex[:4]}"
                 external_id = console_external_id(org.slug, name)
                 lang = normalise_language(language)
-                if people.identity_lookup(session=session, platform=PLATFORM, external_id=external_id):
+                if people.identity_lookup(
+                    session=session, platform=PLATFORM, external_id=external_id
+                ):
                     self.say(t(lang, "(Note: {name} is already enrolled.)", name=name))
                 return Speaker(org.slug, name, external_id, lang)
             name = name or default_name(role)
             person, _created = ensure_console_person(
-                session=session, org=org, name=name, role=role,
-                language=normalise_language(language), now=now,
+                session=session,
+                org=org,
+                name=name,
+                role=role,
+                language=normalise_language(language),
+                now=now,
             )
             if language:
                 person.language = normalise_language(language)
                 session.add(person)
             lang = person.language
-            self.say(t(lang, "— {org} — you are {name} ({role}). Type /help; /exit leaves.",
-                       org=org.name, name=person.name, role=role_label(person.role, lang)))
-            return Speaker(org.slug, person.name, console_external_id(org.slug, person.name), lang)
+            self.say(
+                t(
+                    lang,
+                    "— {org} — you are {name} ({role}). Type /help; /exit leaves.",
+                    org=org.name,
+                    name=person.name,
+                    role=role_label(person.role, lang),
+                )
+            )
+            # The identity is the name given on the command line, not the (editable) profile name.
+            return Speaker(org.slug, person.name, console_external_id(org.slug, name), lang)
 
     async def flush_outbox(self) -> None:
         await self.runtime.worker.deliver_due()
@@ -127,17 +156,29 @@ class ConsoleChat:
         self.transport.current_chat = speaker.external_id
         now = self.runtime.clock()
         with unit_of_work(self.runtime.engine) as session:
-            replies = welcome_back(session=session, platform=PLATFORM, external_id=speaker.external_id,
-                                   now=now, settings=self.runtime.features)
+            replies = welcome_back(
+                session=session,
+                platform=PLATFORM,
+                external_id=speaker.external_id,
+                now=now,
+                settings=self.runtime.features,
+            )
         await self.flush_outbox()  # whatever was queued before a crash is shown first
         for reply in replies:
-            await self.transport.deliver(Outbound(0, PLATFORM, speaker.external_id, reply.text, reply.choices, (), ""))
+            await self.transport.deliver(
+                Outbound(0, PLATFORM, speaker.external_id, reply.text, reply.choices, (), "")
+            )
 
     async def send(self, speaker: Speaker, text: str) -> None:
         event = Inbound(
-            platform=PLATFORM, chat_id=speaker.external_id, sender_id=speaker.external_id,
-            event_id=uuid.uuid4().hex, received_at=self.runtime.clock(), text=text,
-            sender_name=speaker.name, sender_language=speaker.language,
+            platform=PLATFORM,
+            chat_id=speaker.external_id,
+            sender_id=speaker.external_id,
+            event_id=uuid.uuid4().hex,
+            received_at=self.runtime.clock(),
+            text=text,
+            sender_name=speaker.name,
+            sender_language=speaker.language,
         )
         await self.runtime.pipeline.handle(event)
         await self.flush_outbox()
@@ -151,10 +192,8 @@ class ConsoleChat:
         await alarm.tick()  # catch up on what fell due while nobody was chatting
         background = []
         if interactive:
-            try:
+            with contextlib.suppress(ImportError):  # not on every platform
                 import readline  # noqa: F401 - gives input() line editing and history
-            except ImportError:  # pragma: no cover - not on every platform
-                pass
             alarm.start()
             background.append(asyncio.create_task(self.runtime.worker.run(stop)))
         try:
@@ -189,7 +228,9 @@ class ConsoleChat:
             self.say(t(speaker.language, "/als works in the demo municipality only."))
             return speaker
         if role is None:
-            self.say(t(speaker.language, "Usage: /als ROLE, for example /als ismt or /als coordinator"))
+            self.say(
+                t(speaker.language, "Usage: /als ROLE, for example /als ismt or /als coordinator")
+            )
             return speaker
         new = self.become(role, None, None, unenrolled=False)
         await self.greet(new)

@@ -9,23 +9,45 @@ from handlers.people.roles import role_label
 from handlers.reply import Choice, Reply, markup, plain
 
 
-@command("help", roles=EVERYONE, summary=N_("what I can do for you"), aliases=("hulp",),
-         in_groups=True, in_dialog=True)
+@command(
+    "help",
+    roles=EVERYONE,
+    summary=N_("what I can do for you"),
+    aliases=("hulp",),
+    in_groups=True,
+    in_dialog=True,
+)
 def help_command(ctx: Context, args: list[str]) -> Reply:
     role = ctx.role
     lines = [
-        markup("<b>{title}</b>", title=ctx.t("What you can do as {role}", role=role_label(role, ctx.language)))
+        markup(
+            "<b>{title}</b>",
+            title=ctx.t("What you can do as {role}", role=role_label(role, ctx.language)),
+        )
     ]
     for spec in commands_for(role):
         usage = f" {spec.usage}" if spec.usage else ""
-        lines.append(markup("/{name}{usage} — {summary}", name=spec.name, usage=usage, summary=ctx.t(spec.summary)))
+        lines.append(
+            markup(
+                "/{name}{usage} — {summary}",
+                name=spec.name,
+                usage=usage,
+                summary=ctx.t(spec.summary),
+            )
+        )
     lines.append("")
     lines.append(plain(ctx.t("In a conversation: /terug goes back one question, /stop stops.")))
     return Reply("\n".join(lines))
 
 
-@command("taal", roles=EVERYONE, summary=N_("choose Dutch or English"), usage="nl|en",
-         aliases=("language",), in_dialog=False)
+@command(
+    "taal",
+    roles=EVERYONE,
+    summary=N_("choose Dutch or English"),
+    usage="nl|en",
+    aliases=("language",),
+    in_dialog=False,
+)
 def language_command(ctx: Context, args: list[str]) -> Reply:
     wanted = args[0].lower() if args else ""
     if wanted not in LANGUAGES:
@@ -38,16 +60,23 @@ def language_command(ctx: Context, args: list[str]) -> Reply:
     return Reply(plain(t(wanted, "From now on I write to you in English.")))
 
 
-@command("wie", roles=EVERYONE, summary=N_("who you are to me: name, role, municipality"),
-         aliases=("whoami",))
+@command(
+    "wie",
+    roles=EVERYONE,
+    summary=N_("who you are to me: name, role, municipality"),
+    aliases=("whoami",),
+)
 def whoami_command(ctx: Context, args: list[str]) -> Reply:
     me = ctx.me
     department = me.department or ctx.t("(no department)")
     return Reply(
         markup(
             ctx.t("You are {name} ({department}), {role} at {org}. Language: {language}."),
-            name=me.name, department=department, role=role_label(me.role, ctx.language),
-            org=ctx.org.name, language=ctx.language,
+            name=me.name,
+            department=department,
+            role=role_label(me.role, ctx.language),
+            org=ctx.org.name,
+            language=ctx.language,
         )
     )
 
@@ -60,5 +89,3 @@ def start_command(ctx: Context, args: list[str]) -> Reply:
             org=ctx.org.name,
         )
     )
-
-

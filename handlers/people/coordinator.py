@@ -14,37 +14,69 @@ from storage import people, rooms
 from storage.enums import RoomPurpose
 
 ROOM_WORDS = {
-    "raad": RoomPurpose.COUNCIL, "council": RoomPurpose.COUNCIL,
+    "raad": RoomPurpose.COUNCIL,
+    "council": RoomPurpose.COUNCIL,
     "ismt": RoomPurpose.ISMT,
     "college": RoomPurpose.COLLEGE,
-    "coordinatie": RoomPurpose.COORDINATION, "coordination": RoomPurpose.COORDINATION,
+    "coordinatie": RoomPurpose.COORDINATION,
+    "coordination": RoomPurpose.COORDINATION,
 }
 MAX_USES, MAX_DAYS = 500, 90
 
 
-@command("uitnodiging", roles=COORDINATOR, summary=N_("make an invite code for a role"),
-         usage=N_("ROLE [uses] [days]"), aliases=("invite",), audited=True)
+@command(
+    "uitnodiging",
+    roles=COORDINATOR,
+    summary=N_("make an invite code for a role"),
+    usage=N_("ROLE [uses] [days]"),
+    aliases=("invite",),
+    audited=True,
+)
 def invite_command(ctx: Context, args: list[str]) -> Reply:
     role = parse_role(args[0]) if args else None
     if role is None:
         words = ", ".join(sorted({w for w in ROLE_WORDS if w.isascii() and "_" not in w}))
-        return Reply(markup(ctx.t("Usage: /uitnodiging ROLE [uses] [days]. Roles: {roles}"), roles=words))
+        return Reply(
+            markup(ctx.t("Usage: /uitnodiging ROLE [uses] [days]. Roles: {roles}"), roles=words)
+        )
     try:
         uses = int(args[1]) if len(args) > 1 else 1
         days = int(args[2]) if len(args) > 2 else ctx.settings.invite_default_days
     except ValueError:
-        return Reply(plain(ctx.t("Uses and days must be whole numbers, for example: /uitnodiging medewerker 25 14")))
+        return Reply(
+            plain(
+                ctx.t(
+                    "Uses and days must be whole numbers, for example: /uitnodiging medewerker 25 14"
+                )
+            )
+        )
     if not (1 <= uses <= MAX_USES and 1 <= days <= MAX_DAYS):
-        return Reply(markup(ctx.t("Uses must be 1 to {max_uses} and days 1 to {max_days}."), max_uses=MAX_USES, max_days=MAX_DAYS))
+        return Reply(
+            markup(
+                ctx.t("Uses must be 1 to {max_uses} and days 1 to {max_days}."),
+                max_uses=MAX_USES,
+                max_days=MAX_DAYS,
+            )
+        )
     invite = make_invite(
-        session=ctx.session, organisation_id=ctx.org.id, role=role, uses=uses,
-        valid_for=timedelta(days=days), now=ctx.now, actor=f"person:{ctx.me.id}",
+        session=ctx.session,
+        organisation_id=ctx.org.id,
+        role=role,
+        uses=uses,
+        valid_for=timedelta(days=days),
+        now=ctx.now,
+        actor=f"person:{ctx.me.id}",
         created_by_person_id=ctx.me.id,
     )
     text = markup(
-        ctx.t("Invite code for {role}: <code>{code}</code> ({uses} uses, valid {days} days). "
-              "The new person sends: /start {code}"),
-        role=role_label(role, ctx.language), code=invite.code, uses=uses, days=days,
+        ctx.t(
+            "Invite code for {role}: <code>{code}</code> ({uses} uses, valid {days} days). "
+            "The new person sends: /start {code}"
+        ),
+        role=role_label(role, ctx.language),
+        code=invite.code,
+        uses=uses,
+        days=days,
     )
     link = deep_link(ctx.settings.telegram_bot_username, invite.code)
     if link:
@@ -55,31 +87,67 @@ def invite_command(ctx: Context, args: list[str]) -> Reply:
 @command("mensen", roles=COORDINATOR, summary=N_("who is enrolled, by role"), aliases=("people",))
 def people_command(ctx: Context, args: list[str]) -> Reply:
     everyone = people.list_people(session=ctx.session, organisation_id=ctx.org.id)
-    lines = [markup("<b>{title}</b>", title=ctx.t("Enrolled at {org}: {count}", org=ctx.org.name, count=len(everyone)))]
+    lines = [
+        markup(
+            "<b>{title}</b>",
+            title=ctx.t("Enrolled at {org}: {count}", org=ctx.org.name, count=len(everyone)),
+        )
+    ]
     for person in everyone[:200]:
-        lines.append(markup("• {name} — {role}{dept}", name=person.name, role=role_label(person.role, ctx.language),
-                            dept=f", {person.department}" if person.department else ""))
+        lines.append(
+            markup(
+                "• {name} — {role}{dept}",
+                name=person.name,
+                role=role_label(person.role, ctx.language),
+                dept=f", {person.department}" if person.department else "",
+            )
+        )
     if len(everyone) > 200:
-        lines.append(plain(ctx.t("… and {more} more (see: nis2bot person list).", more=len(everyone) - 200)))
+        lines.append(
+            plain(ctx.t("… and {more} more (see: nis2bot person list).", more=len(everyone) - 200))
+        )
     return Reply("\n".join(lines))
 
 
-@command("koppel", roles=COORDINATOR, summary=N_("link this group room: council or ISMT"),
-         usage="raad|ismt", aliases=("link",), audited=True, in_groups=True)
+@command(
+    "koppel",
+    roles=COORDINATOR,
+    summary=N_("link this group room: council or ISMT"),
+    usage="raad|ismt",
+    aliases=("link",),
+    audited=True,
+    in_groups=True,
+)
 def link_room_command(ctx: Context, args: list[str]) -> Reply:
     event = ctx.event
     purpose = ROOM_WORDS.get(args[0].lower()) if args else None
     if event is None or not event.chat_is_group:
-        return Reply(plain(ctx.t("Send /koppel raad or /koppel ismt inside the group room you want to link.")))
+        return Reply(
+            plain(
+                ctx.t("Send /koppel raad or /koppel ismt inside the group room you want to link.")
+            )
+        )
     if purpose is None:
         return Reply(plain(ctx.t("Usage: /koppel raad|ismt|college (inside the group room).")))
     _room, created = rooms.link_room(
-        session=ctx.session, organisation_id=ctx.org.id, purpose=purpose.value,
-        platform=event.platform, chat_id=event.chat_id, now=ctx.now,
+        session=ctx.session,
+        organisation_id=ctx.org.id,
+        purpose=purpose.value,
+        platform=event.platform,
+        chat_id=event.chat_id,
+        now=ctx.now,
     )
     if not created:
         return Reply(plain(ctx.t("This room was already linked for that purpose.")))
-    return Reply(plain(ctx.t("This room is now linked as the {purpose} room of {org}.", purpose=ctx.t(PURPOSE_LABELS[purpose]), org=ctx.org.name)))
+    return Reply(
+        plain(
+            ctx.t(
+                "This room is now linked as the {purpose} room of {org}.",
+                purpose=ctx.t(PURPOSE_LABELS[purpose]),
+                org=ctx.org.name,
+            )
+        )
+    )
 
 
 PURPOSE_LABELS = {

@@ -21,14 +21,30 @@ def ensure_demo_organisation(*, session: Session, now: datetime) -> Organisation
     org = organisations.organisation_by_slug(session=session, slug=DEMO_SLUG)
     if org is None:
         org = organisations.create_organisation(
-            session=session, slug=DEMO_SLUG, name=DEMO_NAME, country=Country.NL.value,
-            timezone="Europe/Amsterdam", now=now,
+            session=session,
+            slug=DEMO_SLUG,
+            name=DEMO_NAME,
+            country=Country.NL.value,
+            timezone="Europe/Amsterdam",
+            now=now,
         )
-        audit.record_audit(session=session, organisation_id=org.id, actor="operator",
-                           action="organisation.created", now=now, detail={"slug": DEMO_SLUG, "demo": True})
+        audit.record_audit(
+            session=session,
+            organisation_id=org.id,
+            actor="operator",
+            action="organisation.created",
+            now=now,
+            detail={"slug": DEMO_SLUG, "demo": True},
+        )
     for purpose, chat_id in DEMO_ROOMS.items():
-        rooms.link_room(session=session, organisation_id=org.id, purpose=purpose.value,
-                        platform=Platform.CONSOLE.value, chat_id=chat_id, now=now)
+        rooms.link_room(
+            session=session,
+            organisation_id=org.id,
+            purpose=purpose.value,
+            platform=Platform.CONSOLE.value,
+            chat_id=chat_id,
+            now=now,
+        )
     return org
 
 
@@ -45,14 +61,32 @@ def ensure_console_person(
 ) -> tuple[Person, bool]:
     """The person behind a terminal name: the same name is the same person next time."""
     external_id = console_external_id(org.slug, name)
-    found = people.identity_lookup(session=session, platform=Platform.CONSOLE.value, external_id=external_id)
+    found = people.identity_lookup(
+        session=session, platform=Platform.CONSOLE.value, external_id=external_id
+    )
     if found is not None:
         return found[1], False
-    person = people.create_person(session=session, organisation_id=org.id, name=name.strip(),
-                                  role=role.value, language=language, now=now)
-    people.link_identity(session=session, person=person, platform=Platform.CONSOLE.value,
-                         external_id=external_id, now=now)
-    audit.record_audit(session=session, organisation_id=org.id, actor="operator",
-                       action="person.created", now=now,
-                       detail={"person_id": person.id, "role": role.value, "via": "terminal chat"})
+    person = people.create_person(
+        session=session,
+        organisation_id=org.id,
+        name=name.strip(),
+        role=role.value,
+        language=language,
+        now=now,
+    )
+    people.link_identity(
+        session=session,
+        person=person,
+        platform=Platform.CONSOLE.value,
+        external_id=external_id,
+        now=now,
+    )
+    audit.record_audit(
+        session=session,
+        organisation_id=org.id,
+        actor="operator",
+        action="person.created",
+        now=now,
+        detail={"person_id": person.id, "role": role.value, "via": "terminal chat"},
+    )
     return person, True

@@ -44,15 +44,32 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
     problem = check_invite(invite, ctx.now)
     if problem is not None or invite is None:
         return [Reply(plain(ctx.t(problem.message if problem else "")))]
-    org = organisations.organisation_by_id(session=ctx.session, organisation_id=invite.organisation_id)
+    org = organisations.organisation_by_id(
+        session=ctx.session, organisation_id=invite.organisation_id
+    )
     if org is None or org.suspended:
-        return [Reply(plain(ctx.t("This municipality's access is paused. Please contact your NIS2 coordinator.")))]
+        return [
+            Reply(
+                plain(
+                    ctx.t(
+                        "This municipality's access is paused. Please contact your NIS2 coordinator."
+                    )
+                )
+            )
+        ]
     person = people.create_person(
-        session=ctx.session, organisation_id=org.id, name=one_line(event.sender_name, 100),
-        role=invite.role, language=ctx.language, now=ctx.now,
+        session=ctx.session,
+        organisation_id=org.id,
+        name=one_line(event.sender_name, 100),
+        role=invite.role,
+        language=ctx.language,
+        now=ctx.now,
     )
     people.link_identity(
-        session=ctx.session, person=person, platform=event.platform, external_id=event.sender_id,
+        session=ctx.session,
+        person=person,
+        platform=event.platform,
+        external_id=event.sender_id,
         now=ctx.now,
     )
     invites.spend_invite(session=ctx.session, invite=invite)
@@ -60,9 +77,13 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
     ctx.audit("person.enrolled", person_id=person.id, role=invite.role, invite_id=invite.id)
     welcome = Reply(
         markup(
-            t(ctx.language, "Welcome to the NIS2 assistant of {org}. You are enrolled as {role}. "
-              "First, three short questions for your profile."),
-            org=org.name, role=role_label(invite.role, ctx.language),
+            t(
+                ctx.language,
+                "Welcome to the NIS2 assistant of {org}. You are enrolled as {role}. "
+                "First, three short questions for your profile.",
+            ),
+            org=org.name,
+            role=role_label(invite.role, ctx.language),
         )
     )
     return [welcome, *start_dialog(ctx, profile)]

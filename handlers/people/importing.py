@@ -41,11 +41,14 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
     errors: list[str] = []
     missing = [c for c in ("name", "role") if c not in header]
     if missing:
-        return [], [f"line 1: missing column(s): {', '.join(missing)} (expected {', '.join(COLUMNS)})"]
+        return [], [
+            f"line 1: missing column(s): {', '.join(missing)} (expected {', '.join(COLUMNS)})"
+        ]
     rows: list[PersonRow] = []
     seen_tg: set[str] = set()
     seen_mx: set[str] = set()
     for number, raw in enumerate(reader, start=2):
+
         def field(name: str, raw: dict[str, str | None] = raw) -> str | None:
             value = one_line(clean_text(raw.get(name) or ""), 320)
             return value or None
@@ -57,7 +60,11 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
             problems.append("empty name")
         if role is None:
             problems.append(f"unknown role '{role_word or ''}'")
-        email, telegram, matrix = field("e-mail") or field("email"), field("telegram"), field("matrix")
+        email, telegram, matrix = (
+            field("e-mail") or field("email"),
+            field("telegram"),
+            field("matrix"),
+        )
         if email and "@" not in email:
             problems.append(f"not an e-mail address '{email}'")
         if telegram and not telegram.lstrip("-").isdigit():
@@ -73,7 +80,17 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
             continue
         seen_tg.update([telegram] if telegram else [])
         seen_mx.update([matrix] if matrix else [])
-        rows.append(PersonRow(number, name or "", role or Role.EMPLOYEE, field("department"), email, telegram, matrix))
+        rows.append(
+            PersonRow(
+                number,
+                name or "",
+                role or Role.EMPLOYEE,
+                field("department"),
+                email,
+                telegram,
+                matrix,
+            )
+        )
     return rows, errors
 
 
@@ -83,18 +100,46 @@ def import_people(
     """Write the rows; returns (count, errors). Any error means the caller must roll back."""
     errors = []
     for row in rows:
-        for platform, external in ((Platform.TELEGRAM, row.telegram), (Platform.MATRIX, row.matrix)):
-            if external and people.identity_lookup(session=session, platform=platform.value, external_id=external):
-                errors.append(f"line {row.line}: {platform.value} id {external} is already enrolled")
+        for platform, external in (
+            (Platform.TELEGRAM, row.telegram),
+            (Platform.MATRIX, row.matrix),
+        ):
+            if external and people.identity_lookup(
+                session=session, platform=platform.value, external_id=external
+            ):
+                errors.append(
+                    f"line {row.line}: {platform.value} id {external} is already enrolled"
+                )
     if errors:
         return 0, errors
     for row in rows:
-        person = people.create_person(session=session, organisation_id=organisation_id, name=row.name,
-                                      role=row.role.value, department=row.department, email=row.email, now=now)
-        for platform, external in ((Platform.TELEGRAM, row.telegram), (Platform.MATRIX, row.matrix)):
+        person = people.create_person(
+            session=session,
+            organisation_id=organisation_id,
+            name=row.name,
+            role=row.role.value,
+            department=row.department,
+            email=row.email,
+            now=now,
+        )
+        for platform, external in (
+            (Platform.TELEGRAM, row.telegram),
+            (Platform.MATRIX, row.matrix),
+        ):
             if external:
-                people.link_identity(session=session, person=person, platform=platform.value,
-                                     external_id=external, now=now)
-    audit.record_audit(session=session, organisation_id=organisation_id, actor=actor,
-                       action="people.imported", now=now, detail={"count": len(rows)})
+                people.link_identity(
+                    session=session,
+                    person=person,
+                    platform=platform.value,
+                    external_id=external,
+                    now=now,
+                )
+    audit.record_audit(
+        session=session,
+        organisation_id=organisation_id,
+        actor=actor,
+        action="people.imported",
+        now=now,
+        detail={"count": len(rows)},
+    )
     return len(rows), []

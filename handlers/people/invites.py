@@ -38,12 +38,22 @@ def make_invite(
     created_by_person_id: int | None = None,
 ) -> Invite:
     invite = invites.create_invite(
-        session=session, organisation_id=organisation_id, code=new_code(), role=role.value,
-        uses=uses, expires_at=now + valid_for, now=now, created_by_person_id=created_by_person_id,
+        session=session,
+        organisation_id=organisation_id,
+        code=new_code(),
+        role=role.value,
+        uses=uses,
+        expires_at=now + valid_for,
+        now=now,
+        created_by_person_id=created_by_person_id,
     )
     audit.record_audit(
-        session=session, organisation_id=organisation_id, actor=actor,
-        actor_person_id=created_by_person_id, action="invite.created", now=now,
+        session=session,
+        organisation_id=organisation_id,
+        actor=actor,
+        actor_person_id=created_by_person_id,
+        action="invite.created",
+        now=now,
         detail={"role": role.value, "uses": uses, "expires_at": invite.expires_at.isoformat()},
     )
     return invite
@@ -56,11 +66,17 @@ class InviteProblem:
 
 def check_invite(invite: Invite | None, now: datetime) -> InviteProblem | None:
     if invite is None:
-        return InviteProblem(N_("I don't know that invite code. Check it with your NIS2 coordinator."))
+        return InviteProblem(
+            N_("I don't know that invite code. Check it with your NIS2 coordinator.")
+        )
     if invite.expires_at <= now:
-        return InviteProblem(N_("That invite code has expired. Ask your NIS2 coordinator for a new one."))
+        return InviteProblem(
+            N_("That invite code has expired. Ask your NIS2 coordinator for a new one.")
+        )
     if invite.uses_left <= 0:
-        return InviteProblem(N_("That invite code has been used up. Ask your NIS2 coordinator for a new one."))
+        return InviteProblem(
+            N_("That invite code has been used up. Ask your NIS2 coordinator for a new one.")
+        )
     return None
 
 

@@ -6,7 +6,17 @@ from enum import Enum
 
 from handlers.command import EVERYONE, command
 from handlers.context import Context
-from handlers.dialog import Answer, Dialog, Draft, Finish, Goto, Retry, Step, register_dialog, start_dialog
+from handlers.dialog import (
+    Answer,
+    Dialog,
+    Draft,
+    Finish,
+    Goto,
+    Retry,
+    Step,
+    register_dialog,
+    start_dialog,
+)
 from handlers.i18n import N_, t
 from handlers.reply import Choice, Reply, markup, plain
 from handlers.text import one_line
@@ -80,7 +90,10 @@ def on_language(ctx: Context, draft: Draft, answer: Answer) -> Step:
     return Finish(
         Reply(
             markup(
-                t(lang, "Thank you, {name}. Your profile is saved. Type /help to see what I can do for you."),
+                t(
+                    lang,
+                    "Thank you, {name}. Your profile is saved. Type /help to see what I can do for you.",
+                ),
                 name=ctx.me.name,
             )
         )
@@ -90,9 +103,11 @@ def on_language(ctx: Context, draft: Draft, answer: Answer) -> Step:
 register_dialog(profile)
 
 
-@command("profiel", roles=EVERYONE, summary=N_("change your name, department and language"),
-         aliases=("profile",))
+@command(
+    "profiel",
+    roles=EVERYONE,
+    summary=N_("change your name, department and language"),
+    aliases=("profile",),
+)
 def profile_command(ctx: Context, args: list[str]) -> list[Reply]:
     return start_dialog(ctx, profile)
-
-

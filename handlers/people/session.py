@@ -26,6 +26,11 @@ def welcome_back(
         return []
     title = dialog_engine.dialog_title(ctx, row)
     return [
-        Reply(markup(ctx.t("We were in the middle of {title}. Here is the open question again:"), title=title)),
+        Reply(
+            markup(
+                ctx.t("We were in the middle of {title}. Here is the open question again:"),
+                title=title,
+            )
+        ),
         dialog_engine.resume(ctx, row),
     ]
