@@ -29,6 +29,8 @@ class Obj:
                 level=self._settings.log_level,
                 format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             )
+            # Alembic announces its dialect on every start; only real migrations are worth a line.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         return self._settings
 
 
