@@ -317,11 +317,12 @@ def register(main: click.Group) -> None:
         """Scheduled jobs."""
 
     @jobs.command("list")
-    def jobs_list() -> None:
+    @click.option("--json", "as_json", is_flag=True)
+    def jobs_list(as_json: bool) -> None:
         from schedules.registry import JOBS
 
-        for spec in JOBS.values():
-            click.echo(f"{spec.name}  {spec.description}")
+        rows = [{"name": j.name, "description": j.description} for j in JOBS.values()]
+        _print(rows, as_json, ["name", "description"])
 
     @jobs.command("run")
     @click.argument("name")

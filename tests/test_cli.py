@@ -120,6 +120,7 @@ def test_org_invite_person_room(cli) -> None:  # type: ignore[no-untyped-def]
         ).output
     )
     assert "dialog-idle" in cli("jobs", "list").output
+    assert {j["name"] for j in json.loads(cli("jobs", "list", "--json").output)} >= {"dialog-idle"}
     assert "dialog-idle: 0" in cli("jobs", "run", "dialog-idle").output
 
 
@@ -195,3 +196,5 @@ def test_piped_chat_enrols_a_second_person_with_an_invite(tmp_path) -> None:
     assert "/uitnodiging" in second and "What you can do as NIS2 coordinator" in second
     as_ismt = nis2bot("chat", "--as", "ismt", stdin="/wie\n")
     assert "ISMT-lid bij Gemeente Demo" in as_ismt
+    switched = nis2bot("chat", stdin="/als coordinator\n/wie\n/als baas\n")
+    assert "NIS2-coördinator bij Gemeente Demo" in switched and "Gebruik: /als ROL" in switched
