@@ -1,0 +1,106 @@
+"""Accuracy on the held-out labelled set (tests/qa/labelled_questions.toml).
+
+The set was written apart from the knowledge base's own questions and paraphrases; the checks
+below keep it that way (no test question may be a copy of a knowledge-base question).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from handlers.qa.engine import QAEngine
+from handlers.qa.text import normalise
+
+
+def _expected(case: dict[str, Any]) -> list[str]:
+    value = case["expect"]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _split(cases: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    oos = [c for c in cases if _expected(c) == ["unknown"]]
+    return [c for c in cases if c not in oos], oos
+
+
+def _ask(engine: QAEngine, case: dict[str, Any]):
+    return engine.ask(
+        case["q"],
+        role=case.get("role", "employee"),
+        country=case.get("country", "nl"),
+        language=case.get("lang", "nl"),
+    )
+
+
+def test_labelled_set_is_big_enough_and_valid(engine: QAEngine, labelled: list) -> None:
+    in_scope, oos = _split(labelled)
+    assert len(labelled) >= 200
+    assert len(oos) >= 30
+    assert {c.get("lang", "nl") for c in in_scope} == {"nl", "en"}
+    for case in in_scope:
+        for entry_id in _expected(case):
+            assert entry_id in engine.by_id, f"unknown id {entry_id} in {case['q']!r}"
+
+
+def test_labelled_questions_are_not_copies_of_the_knowledge_base(
+    engine: QAEngine, labelled: list
+) -> None:
+    known = {
+        normalise(q).strip(" ?!.")
+        for entry in engine.entries
+        for text in entry.texts.values()
+        for q in (text.question, *text.paraphrases)
+    }
+    copies = [c["q"] for c in labelled if normalise(c["q"]).strip(" ?!.") in known]
+    assert not copies
+
+
+def _top1(engine: QAEngine, labelled: list) -> tuple[float, list]:
+    in_scope, _ = _split(labelled)
+    misses = []
+    for case in in_scope:
+        ranked, _, _ = engine.rank(
+            case["q"], role=case.get("role", "employee"), country=case.get("country", "nl")
+        )
+        if not ranked or ranked[0][0] not in _expected(case):
+            misses.append((case["q"], ranked[0][0] if ranked else None))
+    return 1 - len(misses) / len(in_scope), misses
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #5 is open: top-1 is 89.0 % on the held-out set, the issue's bar is 90 %. "
+    "Remove this marker when the bar is met (strict: a pass fails until then).",
+)
+def test_top1_in_scope_at_least_90_percent(engine: QAEngine, labelled: list) -> None:
+    accuracy, misses = _top1(engine, labelled)
+    assert accuracy >= 0.90, f"top-1 {accuracy:.1%}; misses: {misses}"
+
+
+def test_top1_in_scope_does_not_regress_below_the_measured_level(
+    engine: QAEngine, labelled: list
+) -> None:
+    # A regression guard at the level measured on 2026-11-22 (89.0 %), not the issue's bar.
+    accuracy, misses = _top1(engine, labelled)
+    assert accuracy >= 0.885, f"top-1 {accuracy:.1%}; misses: {misses}"
+
+
+def test_first_offer_right_for_most_in_scope(engine: QAEngine, labelled: list) -> None:
+    """What the person sees: the answer, or the first 'did you mean' choice, is right."""
+    in_scope, _ = _split(labelled)
+    right = 0
+    for case in in_scope:
+        result = _ask(engine, case)
+        first = result.entry_id or (
+            result.suggestions[0].value if result.kind == "suggest" else None
+        )
+        right += first in _expected(case)
+    assert right / len(in_scope) >= 0.85
+
+
+def test_out_of_scope_recognised_at_least_90_percent(engine: QAEngine, labelled: list) -> None:
+    _, oos = _split(labelled)
+    answered = [c["q"] for c in oos if _ask(engine, c).kind != "unknown"]
+    recognised = 1 - len(answered) / len(oos)
+    assert recognised >= 0.90, f"recognised {recognised:.1%}; not recognised: {answered}"
