@@ -6,7 +6,6 @@ other than the direct answer goes through ``ctx.send`` into the outbox, in the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -104,11 +103,3 @@ class Context:
             now=self.now,
             detail=detail,
         )
-
-
-def first_word(text: str) -> str:
-    return text.strip().split(maxsplit=1)[0] if text.strip() else ""
-
-
-def join_lines(lines: Iterable[str]) -> str:
-    return "\n".join(lines)

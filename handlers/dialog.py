@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from handlers.context import Context
 from handlers.i18n import N_
-from handlers.reply import Choice, Reply, markup, plain
+from handlers.reply import Reply, markup, plain
 from storage import dialogs
 from storage.models import DialogState
 
@@ -232,7 +232,3 @@ def stay_hint() -> str:
     return N_(
         "You are in the middle of: {title}. Answer the question, /terug goes back, /stop stops."
     )
-
-
-def choice_list(pairs: list[tuple[str, str]]) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in pairs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from markupsafe import Markup, escape
@@ -53,13 +53,6 @@ class Reply:
             text=payload.get("text", ""),
             choices=tuple(Choice(v, label) for v, label in payload.get("choices", [])),
         )
-
-
-@dataclass
-class Replies:
-    """Several messages in answer to one event (rare: an answer and a follow-up question)."""
-
-    items: list[Reply] = field(default_factory=list)
 
 
 def markup(template: str, /, **params: object) -> str:
