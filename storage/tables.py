@@ -1,5 +1,11 @@
 """Imports every table module so that ``SQLModel.metadata`` knows them all (for Alembic and tests)."""
 
+from storage import (  # noqa: F401 - feature tables, one module per feature
+    coordination_models,
+    incident_models,
+    question_models,
+    training_models,
+)
 from storage.models import (  # noqa: F401
     AuditLog,
     DialogState,

@@ -1,0 +1,3 @@
+"""SQLModel tables of coordination (#7): reminders, audit programme, findings."""
+
+from __future__ import annotations
