@@ -30,6 +30,20 @@ def test_migrations_are_at_head_and_idempotent(engine) -> None:  # type: ignore[
     assert migrate(engine) is False
 
 
+def test_migrations_create_exactly_the_tables_the_models_declare(engine) -> None:  # type: ignore[no-untyped-def]
+    """A model changed without a migration (or the other way round) fails here, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import storage.tables  # noqa: F401 - every table module
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        drift = compare_metadata(context, SQLModel.metadata)
+    assert drift == []
+
+
 def test_inbox_claims_an_event_once(engine) -> None:  # type: ignore[no-untyped-def]
     with unit_of_work(engine) as s:
         assert inbox.claim_event(session=s, platform="telegram", event_id="1", now=NOW)
