@@ -22,6 +22,9 @@ import schedules.registry  # noqa: F401
 from handlers.settings import FeatureSettings
 from storage.db import make_engine, migrate
 
+# The Telegram Bot API fake and the real Synapse (started lazily, only for tests that ask).
+pytest_plugins = ["tests.fakes.fixtures"]
+
 PG_ADMIN_URL = os.environ.get("NIS2BOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 RUN_ID = secrets.token_hex(4)
 
