@@ -22,3 +22,13 @@ def set_value(*, session: Session, key: str, value: str, now: datetime) -> None:
         row.value, row.updated_at = value, now
     session.add(row)
     session.flush()
+
+
+def take_value(*, session: Session, key: str) -> str | None:
+    """Read and delete in one go (one-time codes): a second taker gets None."""
+    row = session.get(KeyValue, key)
+    if row is None:
+        return None
+    session.delete(row)
+    session.flush()
+    return row.value

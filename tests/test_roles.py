@@ -21,7 +21,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "start": ALL,
     "uitnodiging": frozenset({Role.COORDINATOR}),
     "mensen": frozenset({Role.COORDINATOR}),
-    "koppel": frozenset({Role.COORDINATOR}),
+    "koppel": ALL,  # private: a link code for one's other platform; rooms: tested below
 }
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.command import COORDINATOR, command
+from handlers.command import COORDINATOR, EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_
 from handlers.people.invites import deep_link, make_invite
+from handlers.people.link import offer_link_code
 from handlers.people.roles import ROLE_WORDS, parse_role, role_label
 from handlers.reply import Reply, markup, plain
 from storage import people, rooms
-from storage.enums import RoomPurpose
+from storage.enums import Role, RoomPurpose
 
 ROOM_WORDS = {
     "raad": RoomPurpose.COUNCIL,
@@ -111,24 +112,53 @@ def people_command(ctx: Context, args: list[str]) -> Reply:
 
 @command(
     "koppel",
-    roles=COORDINATOR,
-    summary=N_("link this group room: council or ISMT"),
-    usage="raad|ismt",
+    roles=EVERYONE,
+    summary=N_(
+        "link your account on another platform; in a group room (coordinator): link the room"
+    ),
+    usage="[raad|ismt|college]",
     aliases=("link",),
     audited=True,
     in_groups=True,
 )
-def link_room_command(ctx: Context, args: list[str]) -> Reply:
+def link_command(ctx: Context, args: list[str]) -> Reply:
     event = ctx.event
+    in_group = event is not None and event.chat_is_group
     purpose = ROOM_WORDS.get(args[0].lower()) if args else None
-    if event is None or not event.chat_is_group:
+    if in_group:
+        if ctx.role != Role.COORDINATOR:
+            # Deny by default: only the coordinator changes where alerts and summaries go.
+            return Reply(
+                plain(
+                    ctx.t(
+                        "Only the NIS2 coordinator can link a room. Type /help to see what you can do."
+                    )
+                )
+            )
+        if purpose is None:
+            return Reply(plain(ctx.t("Usage: /koppel raad|ismt|college (inside the group room).")))
+        return _link_room(ctx, purpose)
+    if purpose is not None:
         return Reply(
             plain(
                 ctx.t("Send /koppel raad or /koppel ismt inside the group room you want to link.")
             )
         )
-    if purpose is None:
-        return Reply(plain(ctx.t("Usage: /koppel raad|ismt|college (inside the group room).")))
+    if args:
+        return Reply(
+            plain(
+                ctx.t(
+                    "You are already known to me here. Type the link code on the other platform, "
+                    "where I don't know you yet."
+                )
+            )
+        )
+    return offer_link_code(ctx)
+
+
+def _link_room(ctx: Context, purpose: RoomPurpose) -> Reply:
+    event = ctx.event
+    assert event is not None
     _room, created = rooms.link_room(
         session=ctx.session,
         organisation_id=ctx.org.id,

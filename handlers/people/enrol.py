@@ -6,6 +6,7 @@ from handlers.context import Context
 from handlers.dialog import start_dialog
 from handlers.i18n import t
 from handlers.people.invites import check_invite, normalise_code
+from handlers.people.link import is_pending_link_code, redeem_link_code
 from handlers.people.profile import profile
 from handlers.people.roles import role_label
 from handlers.reply import Reply, markup, plain
@@ -30,10 +31,14 @@ def handle_unenrolled(ctx: Context, text: str) -> list[Reply]:
     group = ctx.event is not None and ctx.event.chat_is_group
     words = text.split()
     command = words[0].lower().split("@", 1)[0] if words else ""
-    if command in ("/start", "!start") and len(words) >= 2 and not group:
+    if group:  # codes are personal: never spend one typed in a group room
+        return [_explain(ctx)] if text.startswith(("/", "!")) else []
+    if command in ("/koppel", "!koppel", "/link", "!link") and len(words) >= 2:
+        return redeem_link_code(ctx, words[1])
+    if command in ("/start", "!start") and len(words) >= 2:
+        if is_pending_link_code(ctx, words[1]):
+            return redeem_link_code(ctx, words[1])
         return enrol(ctx, words[1])
-    if group and not text.startswith(("/", "!")):
-        return []  # strangers chatting in a group room are none of our business
     return [_explain(ctx)]
 
 
