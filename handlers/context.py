@@ -16,7 +16,7 @@ from handlers.i18n import normalise_language, t
 from handlers.messages import Inbound
 from handlers.reply import Reply
 from handlers.settings import FeatureSettings
-from storage import audit, outbox, rooms
+from storage import audit, outbox, people, rooms
 from storage.enums import Role
 from storage.models import Organisation, Person
 
@@ -76,6 +76,20 @@ class Context:
             organisation_id=self.organisation.id if self.organisation else None,
             attachments=[(a.kind, a.filename, a.content_type, a.data) for a in reply.attachments],
         )
+
+    def send_to_person(self, person_id: int, reply: Reply, key: str) -> bool:
+        """Queue ``reply`` privately for one person of this organisation, on the account they used
+        last. True when it is (or, under the same ``key``, already was) on its way; False when the
+        person has no private chat with the bot yet: the caller picks a fallback, nothing is
+        silently dropped."""
+        chats = people.private_chats_of(
+            session=self.session, organisation_id=self.org.id, person_id=person_id
+        )
+        if not chats:
+            return False
+        platform, chat_id = chats[0]
+        self.send(platform=platform, chat_id=chat_id, reply=reply, key=f"{key}:person:{person_id}")
+        return True
 
     def send_to_rooms(self, purpose: str, reply: Reply, key: str) -> int:
         """Queue ``reply`` for every room of this organisation with ``purpose``; returns how many."""

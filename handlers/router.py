@@ -47,7 +47,9 @@ def handle_event(
         if len(text) > MAX_MESSAGE_CHARS:
             return [_too_long(ctx, text)]
         return UNENROLLED[0](ctx, text) if UNENROLLED else []
-    _identity, person, organisation = found
+    identity, person, organisation = found
+    if not event.chat_is_group:
+        people.note_private_chat(session=session, identity=identity, chat_id=event.chat_id, now=now)
     ctx = Context(session, now, settings, organisation=organisation, person=person, event=event)
     if organisation.suspended or not person.active:
         return [

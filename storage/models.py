@@ -49,6 +49,10 @@ class Identity(SQLModel, table=True):
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=255)
     created_at: datetime
+    # Where a private message reaches this account (a Matrix direct room; Telegram's private chat id
+    # equals the user id) and when it was last used: private messages go to the freshest account.
+    private_chat_id: str | None = Field(default=None, max_length=255)
+    last_seen_at: datetime | None = None
 
 
 class Invite(SQLModel, table=True):

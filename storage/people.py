@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -78,7 +78,13 @@ def identity_lookup(
 
 
 def link_identity(
-    *, session: Session, person: Person, platform: str, external_id: str, now: datetime
+    *,
+    session: Session,
+    person: Person,
+    platform: str,
+    external_id: str,
+    now: datetime,
+    private_chat_id: str | None = None,
 ) -> Identity:
     identity = Identity(
         organisation_id=person.organisation_id,
@@ -86,6 +92,8 @@ def link_identity(
         platform=platform,
         external_id=external_id,
         created_at=now,
+        private_chat_id=private_chat_id,
+        last_seen_at=now if private_chat_id else None,
     )
     session.add(identity)
     session.flush()
@@ -97,3 +105,37 @@ def identities_of(*, session: Session, organisation_id: int, person_id: int) -> 
         Identity.organisation_id == organisation_id, Identity.person_id == person_id
     )
     return list(session.exec(statement.order_by(Identity.id)))
+
+
+SEEN_GRANULARITY = timedelta(minutes=10)  # don't write the identity row on every message
+
+
+def note_private_chat(*, session: Session, identity: Identity, chat_id: str, now: datetime) -> None:
+    """Remember where this account talks to the bot privately, and that it was just used."""
+    stale = identity.last_seen_at is None or now - identity.last_seen_at >= SEEN_GRANULARITY
+    if identity.private_chat_id == chat_id and not stale:
+        return
+    identity.private_chat_id, identity.last_seen_at = chat_id, now
+    session.add(identity)
+    session.flush()
+
+
+def private_chats_of(
+    *, session: Session, organisation_id: int, person_id: int
+) -> list[tuple[str, str]]:
+    """(platform, chat id) where a private message reaches this person, freshest account first.
+
+    Telegram's private chat id is the user id, so a Telegram account is reachable even before its
+    first private message; a Matrix account only once it has a direct room with the bot.
+    """
+    found = []
+    for identity in identities_of(
+        session=session, organisation_id=organisation_id, person_id=person_id
+    ):
+        chat = identity.private_chat_id
+        if chat is None and identity.platform in ("telegram", "console"):
+            chat = identity.external_id
+        if chat is not None:
+            found.append((identity.last_seen_at, identity.id, identity.platform, chat))
+    found.sort(key=lambda row: (row[0] is not None, row[0] or datetime.min, row[1]), reverse=True)
+    return [(platform, chat) for _seen, _id, platform, chat in found]

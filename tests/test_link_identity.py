@@ -6,9 +6,13 @@ import re
 
 import pytest
 
-from storage import audit, people
+from handlers.context import Context
+from handlers.messages import Inbound
+from handlers.reply import Reply
+from storage import audit, organisations, people
 from storage.db import unit_of_work
 from storage.enums import Role
+from storage.models import OutboxMessage
 from tests.harness import Harness
 
 
@@ -88,3 +92,61 @@ def test_only_the_coordinator_links_a_room(bot: Harness, role: Role) -> None:
     assert "Alleen de NIS2-coördinator" in said.text
     coordinator = bot.person(Role.COORDINATOR, org_id=org)
     assert "gekoppeld als ISMT-groep" in bot.say(coordinator, "/koppel ismt", group="-100").text
+
+
+def _reach(bot: Harness, org_id: int, sender: str, platform: str = "telegram") -> str | None:
+    """Where ctx.send_to_person puts a private message for the person behind ``sender``."""
+    with unit_of_work(bot.engine) as s:
+        _identity, person, _org = people.identity_lookup(
+            session=s, platform=platform, external_id=sender
+        )  # type: ignore[misc]
+        org = organisations.organisation_by_id(session=s, organisation_id=org_id)
+        ctx = Context(s, bot.clock(), bot.features, organisation=org)
+        key = f"test:{bot.clock().isoformat()}"
+        if not ctx.send_to_person(person.id, Reply("hallo"), key):
+            return None
+        assert ctx.send_to_person(person.id, Reply("hallo"), key)  # same key: once
+        rows = s.exec(
+            __import__("sqlmodel")
+            .select(OutboxMessage)
+            .where(
+                OutboxMessage.idempotency_key.startswith(key)  # type: ignore[attr-defined]
+            )
+        ).all()
+        assert len(rows) == 1
+        return f"{rows[0].platform}:{rows[0].chat_id}"
+
+
+def test_private_messages_reach_the_account_the_person_used_last(bot: Harness) -> None:
+    org = bot.org()
+    anna = bot.person(Role.ISMT, org_id=org)
+    # Telegram's private chat id is the user id: reachable before any message.
+    assert _reach(bot, org, anna) == f"telegram:{anna}"
+    code = _code(bot.say(anna, "/koppel").text)
+    bot.clock.advance(minutes=1)
+    mx = "@anna:gemeente.nl"
+    # On Matrix the direct room differs from the user id; the bot learns it from the message.
+    bot.pipeline.handle_sync(
+        Inbound(
+            platform="matrix",
+            chat_id="!dm-anna:gemeente.nl",
+            sender_id=mx,
+            event_id="$link",
+            received_at=bot.clock(),
+            text=f"!koppel {code}",
+        )
+    )
+    assert _reach(bot, org, anna) == "matrix:!dm-anna:gemeente.nl"
+    bot.clock.advance(minutes=11)
+    bot.say(anna, "/wie")  # back on Telegram
+    assert _reach(bot, org, anna) == f"telegram:{anna}"
+    # A message in a group room says nothing about the private chat.
+    bot.clock.advance(minutes=11)
+    bot.say(mx, "/wie", platform="matrix", group="!group:gemeente.nl")
+    assert _reach(bot, org, anna) == f"telegram:{anna}"
+
+
+def test_a_matrix_only_person_without_a_direct_room_is_unreachable(bot: Harness) -> None:
+    org = bot.org()
+    mx = bot.person(Role.EMPLOYEE, org_id=org, platform="matrix")
+    assert _reach(bot, org, mx, platform="matrix") is None

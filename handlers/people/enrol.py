@@ -76,6 +76,7 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
         platform=event.platform,
         external_id=event.sender_id,
         now=ctx.now,
+        private_chat_id=event.chat_id,
     )
     invites.spend_invite(session=ctx.session, invite=invite)
     ctx.person, ctx.organisation = person, org

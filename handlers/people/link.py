@@ -105,6 +105,7 @@ def redeem_link_code(ctx: Context, raw_code: str) -> list[Reply]:
         platform=event.platform,
         external_id=event.sender_id,
         now=ctx.now,
+        private_chat_id=event.chat_id,
     )
     ctx.person, ctx.organisation = person, org
     ctx.audit("identity.linked", platform=event.platform, linked_from=data.get("from_platform"))
