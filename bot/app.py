@@ -15,10 +15,11 @@ import handlers.registry  # noqa: F401 - features register their commands and di
 from bot.config import Settings
 from bot.outbox import OutboxWorker, Transport
 from bot.pipeline import Pipeline
+from handlers.people.delivery import report_failed_delivery
 from handlers.settings import FeatureSettings
 from schedules.registry import run_due
 from storage.clock import utc_now
-from storage.db import make_engine, migrate
+from storage.db import make_engine, migrate, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,33 @@ def build_runtime(
     engine = engine or open_database(settings)
     features = feature_settings(settings, demo_mode=demo_mode)
     worker = OutboxWorker(
-        engine, transports, clock=clock, max_attempts=settings.outbox_max_attempts
+        engine,
+        transports,
+        clock=clock,
+        max_attempts=settings.outbox_max_attempts,
+        on_failed=lambda outbox_id, error: _report_failure(
+            engine, features, clock, outbox_id, error
+        ),
     )
     pipeline = Pipeline(engine, features, clock=clock, on_queued=worker.wake)
     return Runtime(engine, features, pipeline, worker, clock)
+
+
+def _report_failure(
+    engine: Engine,
+    features: FeatureSettings,
+    clock: Callable[[], datetime],
+    outbox_id: int,
+    error: str,
+) -> None:
+    """Runs in the worker's thread after a message was given up on: tell the coordinators."""
+    try:
+        with unit_of_work(engine) as session:
+            report_failed_delivery(
+                session, outbox_id=outbox_id, error=error, now=clock(), settings=features
+            )
+    except Exception:  # the report must never take the worker down; the log keeps the failure
+        log.exception("could not report failed delivery of outbox %s", outbox_id)
 
 
 class AlarmClock:

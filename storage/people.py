@@ -139,3 +139,19 @@ def private_chats_of(
             found.append((identity.last_seen_at, identity.id, identity.platform, chat))
     found.sort(key=lambda row: (row[0] is not None, row[0] or datetime.min, row[1]), reverse=True)
     return [(platform, chat) for _seen, _id, platform, chat in found]
+
+
+def person_by_private_chat(
+    *, session: Session, platform: str, chat_id: str
+) -> tuple[Person, Organisation] | None:
+    """Whose private chat is this? (For reports about a message that could not be delivered.)"""
+    statement = (
+        select(Person, Organisation)
+        .join(Identity, Identity.person_id == Person.id)
+        .join(Organisation, Organisation.id == Person.organisation_id)
+        .where(Identity.platform == platform)
+        .where((Identity.private_chat_id == chat_id) | (Identity.external_id == chat_id))
+        .order_by(Identity.id)
+    )
+    row = session.exec(statement).first()
+    return (row[0], row[1]) if row else None
