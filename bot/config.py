@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"  # behind the TLS reverse proxy
+    telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
+    telegram_poll_timeout: int = Field(default=30, ge=0, le=120)  # long-poll seconds
+    telegram_request_timeout: float = Field(default=10.0, gt=0, le=300)
 
     matrix_homeserver: str | None = None
     matrix_user_id: str | None = None
@@ -44,10 +48,19 @@ class Settings(BaseSettings):
     matrix_device_id: str | None = None
     matrix_password: SecretStr | None = None
     matrix_messages_per_second: float = Field(default=5.0, gt=0)
+    matrix_room_messages_per_second: float = Field(default=1.0, gt=0)
+    matrix_room_burst: int = Field(default=5, ge=1, le=100)
+    matrix_sync_timeout_ms: int = Field(default=30_000, ge=0, le=120_000)
+    matrix_open_direct_chats: bool = True  # strangers may open a direct chat (to enrol)
+
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /healthz and /metrics
+    metrics_host: str = "127.0.0.1"
+    leader_poll_seconds: float = Field(default=2.0, gt=0, le=60)
 
     dialog_reminder_minutes: int = Field(default=30, ge=1, le=24 * 60)
     dialog_expiry_hours: int = Field(default=24, ge=1, le=24 * 30)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    summary_local_time: str = Field(default="09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
 
     @field_validator("log_level")
     @classmethod

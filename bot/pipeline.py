@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from bot.messages import Inbound
+from bot.observability import HANDLE_SECONDS, UPDATES
 from handlers.context import Context
 from handlers.reply import Reply, plain
 from handlers.router import handle_event
@@ -61,7 +63,13 @@ class Pipeline:
         key = (event.platform, event.sender_id)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
+            started = time.perf_counter()
             result = await asyncio.to_thread(self.handle_sync, event)
+            HANDLE_SECONDS.labels(event.platform).observe(time.perf_counter() - started)
+        outcome = (
+            "duplicate" if result.duplicate else "error" if result.error_reference else "handled"
+        )
+        UPDATES.labels(event.platform, outcome).inc()
         if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
             self._locks.pop(key, None)
         if result.outbox_ids and self.on_queued:

@@ -1,6 +1,8 @@
 """``nis2bot run``: every configured transport, the outbox worker and the alarm clock, until SIGTERM.
 
-Start-up order matters for "nothing lost": the database is migrated first, then every transport
+Start-up order matters for "nothing lost": the database is migrated first, then this instance
+waits until it leads (bot/leadership.py: one leader on PostgreSQL, one instance on SQLite), then
+every transport
 proves its credentials (``start``), and only then does anything receive or send. A transport that
 cannot start stops the whole process with one clear line, so a half-configured bot never looks
 alive. Shutdown (SIGTERM or Ctrl-C): stop receiving, let the outbox finish what it already started,
@@ -21,6 +23,8 @@ import click
 
 from bot.app import AlarmClock, Runtime, build_runtime
 from bot.config import Settings
+from bot.leadership import InstanceLockError, Leadership, leadership_for
+from bot.observability import LEADER, HealthServer, watch_database
 from bot.outbox import Pacer
 from bot.transports import TransportStartError
 
@@ -75,7 +79,7 @@ def run_service(settings: Settings) -> int:
         )
     try:
         return asyncio.run(serve(settings, transport_factories(platforms)))
-    except TransportStartError as error:
+    except (TransportStartError, InstanceLockError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -89,7 +93,30 @@ async def serve(
 ) -> int:
     """Run until ``stop`` is set (by SIGTERM/SIGINT when not given). Returns the exit code."""
     stop = stop or asyncio.Event()
+    _install_signal_handlers(stop)
     runtime = runtime or build_runtime(settings, {})
+    leadership = leadership_for(runtime.engine, poll_seconds=settings.leader_poll_seconds)
+    health = _start_health(settings, runtime, leadership)
+    try:
+        if not await leadership.acquire(stop):
+            return 0  # stopped while standing by
+        LEADER.set(1)
+        return await _lead(settings, factories, runtime, leadership, stop, with_alarm_clock)
+    finally:
+        LEADER.set(0)
+        leadership.release()
+        if health is not None:
+            health.stop()
+
+
+async def _lead(
+    settings: Settings,
+    factories: list[TransportFactory],
+    runtime: Runtime,
+    leadership: Leadership,
+    stop: asyncio.Event,
+    with_alarm_clock: bool,
+) -> int:
     transports = [factory(settings, runtime) for factory in factories]
     started: list[ServiceTransport] = []
     try:
@@ -102,7 +129,6 @@ async def serve(
         await _close_all(started)
         raise
 
-    _install_signal_handlers(stop)
     alarm = AlarmClock(runtime) if with_alarm_clock else None
     if alarm is not None:
         alarm.start()
@@ -111,7 +137,8 @@ async def serve(
         )  # catch up at once, don't wait a minute
     tasks = [asyncio.create_task(t.run(stop), name=f"{t.platform}-receive") for t in started]
     tasks.append(asyncio.create_task(runtime.worker.run(stop), name="outbox"))
-    log.info("nis2bot is running on %s", ", ".join(t.platform for t in started))
+    tasks.append(asyncio.create_task(leadership.watch(stop), name="leadership"))
+    log.info("nis2bot is running on %s", ", ".join(t.platform for t in started) or "no platform")
     exit_code = 0
     try:
         exit_code = await _until_stopped_or_crashed(stop, tasks)
@@ -126,6 +153,25 @@ async def serve(
         await _close_all(started)
         log.info("nis2bot stopped")
     return exit_code
+
+
+def _start_health(
+    settings: Settings, runtime: Runtime, leadership: Leadership
+) -> HealthServer | None:
+    if settings.metrics_port is None:
+        return None
+    watch_database(runtime.engine)
+
+    def status() -> dict[str, object]:
+        return {
+            "status": "ok",
+            "role": "leader" if leadership.is_leader else "standby",
+            "platforms": sorted(runtime.worker.transports),
+        }
+
+    health = HealthServer(settings.metrics_host, settings.metrics_port, status)
+    health.start()
+    return health
 
 
 async def _until_stopped_or_crashed(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> int:
