@@ -12,17 +12,25 @@ COPY storage ./storage
 RUN /opt/nis2bot/bin/pip install .
 
 FROM python:3.11-slim
+# DejaVu: certificates and reports print every Dutch and Flemish name (é, ë, ĳ) correctly.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin nis2bot \
     && mkdir -p /data && chown nis2bot /data
 COPY --from=build /opt/nis2bot /opt/nis2bot
 ENV PATH=/opt/nis2bot/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    NIS2BOT_DATA_DIR=/data
+    MPLCONFIGDIR=/tmp/matplotlib \
+    NIS2BOT_DATA_DIR=/data \
+    NIS2BOT_METRICS_HOST=0.0.0.0 \
+    NIS2BOT_METRICS_PORT=9102
 USER nis2bot
 WORKDIR /data
 VOLUME ["/data"]
-# The health check proves the settings are valid and the database answers and is migrated.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
-    CMD ["nis2bot", "migrate"]
+EXPOSE 9102
+# /healthz answers on leaders and standbys alike ({"role": "leader"|"standby"}); /metrics is for
+# Prometheus. A process that lost its database or its leadership exits and is restarted.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9102/healthz', timeout=4)"]
 ENTRYPOINT ["nis2bot"]
 CMD ["run"]
