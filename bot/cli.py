@@ -109,3 +109,5 @@ def run(obj: Obj) -> None:
 from bot import cli_admin  # noqa: E402  - registers the operator's command groups
 
 cli_admin.register(main)
+from bot import cli_operations  # noqa: E402, I001 - org suspend/remove, person forget, audit export
+cli_operations.register(main)

@@ -43,3 +43,9 @@ def organisation_by_id(*, session: Session, organisation_id: int) -> Organisatio
 
 def list_organisations(*, session: Session) -> list[Organisation]:
     return list(session.exec(select(Organisation).order_by(Organisation.slug)))
+
+
+def set_suspended(*, session: Session, organisation: Organisation, suspended: bool) -> None:
+    organisation.suspended = suspended
+    session.add(organisation)
+    session.flush()
