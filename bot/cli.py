@@ -8,6 +8,7 @@ import sys
 import click
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
 from storage.enums import Role
 
 ROLE_NAMES = [r.value for r in Role]
@@ -25,12 +26,8 @@ class Obj:
                 self._settings = load_settings(self.config)
             except SettingsError as error:
                 raise click.ClickException(f"invalid settings:\n{error}") from None
-            logging.basicConfig(
-                level=self._settings.log_level,
-                format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            )
-            # Alembic announces its dialect on every start; only real migrations are worth a line.
-            logging.getLogger("alembic").setLevel(logging.WARNING)
+            # Secrets masked, noisy libraries (Alembic's dialect line, URLs with tokens) quiet.
+            configure_logging(self._settings)
         return self._settings
 
 

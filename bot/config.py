@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
     log_level: str = "INFO"
+    log_format: str = Field(default="text", pattern="^(text|json)$")  # json: one object per line
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"

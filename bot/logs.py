@@ -1,0 +1,84 @@
+"""Logging: plain text or one JSON object per line, with secrets masked wherever they turn up.
+
+Secrets are masked twice: the configured ones by value (a token pasted into an error message by a
+library is still caught), and anything shaped like a Telegram bot token or a Matrix access token by
+pattern. HTTP client loggers stay at WARNING because they print request URLs, and the Telegram
+Bot API puts the token in every URL. Message contents are never logged by our code (events are
+logged by platform and id); a library's DEBUG output may contain them, so DEBUG is for development.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+from bot.config import Settings
+
+MASK = "***"
+TOKEN_PATTERNS = [
+    re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b"),  # Telegram bot token
+    re.compile(r"\bsyt_[A-Za-z0-9_-]{10,}\b"),  # Synapse access token
+    re.compile(r"(?i)(access_token=|password=|Bearer )[^\s&'\"]+"),
+]
+NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "nio", "alembic", "apscheduler")
+
+
+def _secret_values(settings: Settings) -> list[str]:
+    values = []
+    for name in (
+        "telegram_token",
+        "telegram_webhook_secret",
+        "matrix_access_token",
+        "matrix_password",
+    ):
+        secret = getattr(settings, name, None)
+        if secret is not None and secret.get_secret_value():
+            values.append(secret.get_secret_value())
+    if settings.database_url and "@" in settings.database_url:
+        password = re.search(r"://[^:/@]+:([^@]+)@", settings.database_url)
+        if password:
+            values.append(password.group(1))
+    return [v for v in values if len(v) >= 4]
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for value in secrets:
+        text = text.replace(value, MASK)
+    for pattern in TOKEN_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.lastindex else "") + MASK, text)
+    return text
+
+
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, secrets: list[str], *, as_json: bool) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.secrets, self.as_json = secrets, as_json
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not self.as_json:
+            return redact(super().format(record), self.secrets)
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        RedactingFormatter(_secret_values(settings), as_json=settings.log_format == "json")
+    )
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
