@@ -51,6 +51,78 @@ def register(main: click.Group) -> None:
         """Lift a suspension."""
         _set_suspended(obj, slug, False)
 
+    @org_group.command("set")
+    @click.argument("slug")
+    @click.option("--name", default=None)
+    @click.option("--timezone", default=None, help="IANA name, e.g. Europe/Brussels.")
+    @click.option(
+        "--matrix-domain",
+        default=None,
+        help="Homeserver whose users may enrol as employees without a code ('' clears it).",
+    )
+    @click.option(
+        "--setting",
+        "pairs",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="An organisation setting (VALUE as JSON, or as text), e.g. csirt_phone='+31 70 ...'.",
+    )
+    @click.option("--unset", "unset_keys", multiple=True, metavar="KEY")
+    @click.option("--json", "as_json", is_flag=True, help="Print the organisation afterwards.")
+    @click.pass_obj
+    def org_set(obj, slug, name, timezone, matrix_domain, pairs, unset_keys, as_json) -> None:  # type: ignore[no-untyped-def]
+        """Change an organisation: name, time zone, Matrix domain, or its settings."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from storage import audit, organisations
+
+        if timezone is not None:
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise click.BadParameter(
+                    f"unknown time zone {timezone}", param_hint="--timezone"
+                ) from None
+        updates: dict[str, object] = {}
+        for pair in pairs:
+            key, sep, raw = pair.partition("=")
+            if not sep or not key.strip():
+                raise click.BadParameter(f"{pair!r}: use KEY=VALUE", param_hint="--setting")
+            try:
+                updates[key.strip()] = json.loads(raw)
+            except json.JSONDecodeError:
+                updates[key.strip()] = raw
+        with unit_of_work(_engine(obj)) as session:
+            found = _org(session, slug)
+            changed = organisations.update_organisation(
+                session=session,
+                organisation=found,
+                name=name,
+                timezone=timezone,
+                matrix_domain=matrix_domain,
+                settings=updates,
+                unset=list(unset_keys),
+            )
+            audit.record_audit(
+                session=session,
+                organisation_id=found.id,
+                actor="operator",
+                action="organisation.changed",
+                now=utc_now(),
+                detail={"fields": changed},
+            )
+            shown = {
+                "slug": found.slug,
+                "name": found.name,
+                "timezone": found.timezone,
+                "matrix_domain": found.matrix_domain,
+                "settings": found.settings,
+            }
+        if as_json:
+            click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"{slug}: changed {', '.join(changed) or 'nothing'}")
+
     @org_group.command("remove")
     @click.argument("slug")
     @click.option("--yes", is_flag=True, help="Really delete everything of this organisation.")

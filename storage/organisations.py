@@ -49,3 +49,35 @@ def set_suspended(*, session: Session, organisation: Organisation, suspended: bo
     organisation.suspended = suspended
     session.add(organisation)
     session.flush()
+
+
+def update_organisation(
+    *,
+    session: Session,
+    organisation: Organisation,
+    name: str | None = None,
+    timezone: str | None = None,
+    matrix_domain: str | None = None,
+    settings: dict[str, Any] | None = None,
+    unset: list[str] | None = None,
+) -> list[str]:
+    """Change the given fields (None leaves a field alone; ``matrix_domain=""`` clears it)."""
+    changed = []
+    if name is not None:
+        organisation.name = name
+        changed.append("name")
+    if timezone is not None:
+        organisation.timezone = timezone
+        changed.append("timezone")
+    if matrix_domain is not None:
+        organisation.matrix_domain = matrix_domain.strip().lower() or None
+        changed.append("matrix_domain")
+    if settings or unset:
+        # A new dict: SQLAlchemy compares JSON by value only when the object is replaced.
+        merged = {k: v for k, v in organisation.settings.items() if k not in (unset or [])}
+        merged.update(settings or {})
+        organisation.settings = merged
+        changed.extend(f"settings.{k}" for k in [*(settings or {}), *(unset or [])])
+    session.add(organisation)
+    session.flush()
+    return changed

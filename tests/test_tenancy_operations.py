@@ -128,3 +128,27 @@ def test_suspend_and_resume_and_the_audit_export(setup) -> None:  # type: ignore
         )
     )
     assert [r["action"] for r in rows] == actions
+
+
+def test_org_set_changes_fields_and_settings_and_is_audited(setup) -> None:  # type: ignore[no-untyped-def]
+    _bot, cli, _engine = setup
+    cli("org", "add", "gent", "--name", "Stad Gent", "--country", "be")
+    shown = json.loads(
+        cli(
+            "org", "set", "gent", "--matrix-domain", "Matrix.Gent.be",
+            "--setting", "csirt_phone=+32 2 501 05 60", "--setting", "training_interval_months=6",
+            "--json",
+        ).output
+    )  # fmt: skip
+    assert shown["matrix_domain"] == "matrix.gent.be"
+    assert shown["settings"] == {"csirt_phone": "+32 2 501 05 60", "training_interval_months": 6}
+    shown = json.loads(
+        cli("org", "set", "gent", "--unset", "csirt_phone", "--matrix-domain", "", "--json").output
+    )
+    assert shown["settings"] == {"training_interval_months": 6} and shown["matrix_domain"] is None
+    assert (
+        "unknown time zone" in cli("org", "set", "gent", "--timezone", "Mars/Base", ok=False).output
+    )
+    assert "KEY=VALUE" in cli("org", "set", "gent", "--setting", "oops", ok=False).output
+    actions = [e["action"] for e in json.loads(cli("audit", "export", "--org", "gent").output)]
+    assert actions.count("organisation.changed") == 2
