@@ -106,5 +106,9 @@ def run(obj: Obj) -> None:
 from bot import cli_admin  # noqa: E402  - registers the operator's command groups
 
 cli_admin.register(main)
-from bot import cli_operations  # noqa: E402, I001 - org suspend/remove, person forget, audit export
+from bot import cli_operations  # noqa: E402 - org suspend/remove, person forget, audit export
+
 cli_operations.register(main)
+from bot import cli_qa  # noqa: E402 - nis2bot ask, nis2bot kb (issue #5)
+
+cli_qa.register(main)

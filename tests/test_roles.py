@@ -21,7 +21,18 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "start": ALL,
     "uitnodiging": frozenset({Role.COORDINATOR}),
     "mensen": frozenset({Role.COORDINATOR}),
-    "koppel": ALL,  # private: a link code for one's other platform; rooms: tested below
+    "koppel": ALL,
+    "vraag": ALL,
+    "vraagkeuze": ALL,
+    "vraagdoor": ALL,
+    "rol": ALL,
+    "vragen": frozenset(
+        {Role.COUNCIL_MEMBER, Role.MAYOR, Role.ALDERMAN, Role.SECRETARY, Role.COORDINATOR}
+    ),
+    "onbeantwoord": frozenset({Role.COORDINATOR}),
+    "kennis": frozenset(
+        {Role.COORDINATOR}
+    ),  # private: a link code for one's other platform; rooms: tested below
 }
 
 
@@ -48,5 +59,5 @@ def test_role_matrix(sqlite_engine, features, clock, role: Role) -> None:  # typ
 
 
 def test_privileged_commands_are_audited() -> None:
-    for name in ("uitnodiging", "koppel"):
+    for name in ("uitnodiging", "koppel", "onbeantwoord", "kennis"):
         assert COMMANDS[name].audited

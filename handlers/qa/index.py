@@ -21,7 +21,7 @@ import bm25s
 import numpy as np
 
 from handlers.qa.kb import Entry
-from handlers.qa.text import Analyzer, load_synonyms
+from handlers.qa.text import Analyzer, load_synonyms, raw_words
 
 # Weights of the signals in the ranking score (each first scaled to [0, 1] per query): the best
 # single question (words, characters), all questions of the entry together, and the answers.
@@ -33,6 +33,10 @@ C_WORDS, C_CHARS = 0.85, 0.15
 OTHER_QUESTION_CREDIT = 0.8
 ANSWER_ONLY_CREDIT = 0.5
 _TAGS = re.compile(r"<[^>]+>")
+#: How a question asking for a definition starts ("wat is een BIA", "what is a near miss").
+DEFINITION_OPENINGS = frozenset(
+    {("wat", "is"), ("what", "is"), ("whats", "a"), ("wat", "betekent")}
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ class Index:
         words = an.words(query)
         repaired = [an.repair(w) for w in words]
         units = [an.word_terms(w) for w in repaired]
-        terms = sorted({t for unit in units for t in unit})
+        terms = sorted({t for unit in units for t in unit} | self._intent_terms(query))
         grams = sorted(set(an.char_grams(words)) | set(an.char_grams(repaired)))
         if not terms and not grams:
             return Ranking((), 0.0, 0.0)
@@ -178,6 +182,16 @@ class Index:
         second = candidates[1].score if len(candidates) > 1 else 0.0
         margin = (first.score - second) / first.score if first.score > 0 else 0.0
         return Ranking(candidates, confidence, margin, parts)
+
+    def _intent_terms(self, query: str) -> set[str]:
+        """'Wat is X?' / 'What is X?' asks for a definition: match the entries' definition
+        questions ('Wat betekent X?', 'Definitie van X', 'X explained') too. Only for the
+        ranking; the confidence still judges the words that were typed."""
+        raw = raw_words(query)
+        if len(raw) >= 2 and (raw[0], raw[1]) in DEFINITION_OPENINGS:
+            tag = self.analyzer.synonyms.get("betekent")
+            return {tag} if tag else set()
+        return set()
 
     def _best_doc(self, entry: int, doc_score: np.ndarray) -> int:
         docs = np.flatnonzero(self.q_entry == entry)

@@ -277,3 +277,18 @@ def test_overrides_from_a_directory(engine: QAEngine, tmp_path) -> None:
 def test_broken_override_is_refused(engine: QAEngine) -> None:
     with pytest.raises(KnowledgeBaseError):
         build_overrides([{"id": "brand-new", "nl": {"answer": "half an entry"}}], engine.entries)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("wat is een bijna-incident?", "nl", "nis2-near-miss"),  # 'bijna' is no stopword
+        ("wat is nis2?", "nl", "nis2-what"),  # 'wat is X' asks for a definition
+        ("What is a BIA?", "en", "vvsg-bia"),
+    ],
+)
+def test_definition_questions_find_the_definition(
+    engine: QAEngine, question: str, lang: str, expected: str
+) -> None:
+    result = engine.ask(question, role=Role.EMPLOYEE, country=Country.NL, language=lang)
+    assert result.kind == "answer" and result.entry_id == expected
