@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers import dialog as dialog_engine
-from handlers.command import Command, find_command, parse_command
+from handlers.command import find_command, parse_command
 from handlers.context import Context
 from handlers.messages import Inbound
 from handlers.reply import Reply, markup, plain
@@ -137,7 +137,7 @@ def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
         ctx.audit(f"command.{spec.name}", args=args[:10])
     result = spec.handler(ctx, args)
     replies = result if isinstance(result, list) else [result]
-    _remember_choices(ctx, spec, replies)
+    remember_choices(ctx, replies)
     return replies
 
 
@@ -145,8 +145,10 @@ def _choices_key(ctx: Context) -> str:
     return f"choices:{ctx.me.id}"
 
 
-def _remember_choices(ctx: Context, spec: Command, replies: list[Reply]) -> None:
-    """Keep a command's choices so that "2" or the label answers them on text-only platforms."""
+def remember_choices(ctx: Context, replies: list[Reply]) -> None:
+    """Keep the choices just offered outside a dialog, so that "2" or the label answers them on
+    text-only platforms; replies without choices clear older ones, so a stale "2" cannot pick
+    something else. Features that offer choices from a free-text handler call this too."""
     if dialogs.open_dialog(session=ctx.session, organisation_id=ctx.org.id, person_id=ctx.me.id):
         return
     choices = [[c.value, c.label] for r in replies for c in r.choices]

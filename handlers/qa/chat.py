@@ -12,8 +12,6 @@ is routed as a command, and a typed "2" picks the second choice on text-only pla
 
 from __future__ import annotations
 
-import json
-
 from handlers.command import EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_, t
@@ -21,9 +19,9 @@ from handlers.people.roles import role_label
 from handlers.qa.engine import QAEngine, QAResult
 from handlers.qa.overrides import ORG_ENGINES
 from handlers.reply import Choice, Reply, markup, plain
-from handlers.router import free_text_handler
+from handlers.router import free_text_handler, remember_choices
 from handlers.text import one_line
-from storage import kv, people, questions
+from storage import people, questions
 from storage.enums import Role
 from storage.question_models import QuestionLog
 
@@ -36,16 +34,6 @@ NO_MATCH_BELOW = 0.05
 
 def org_engine(ctx: Context) -> QAEngine:
     return ORG_ENGINES.engine_for(session=ctx.session, organisation_id=ctx.org.id)
-
-
-def _remember_choices(ctx: Context, replies: list[Reply]) -> None:
-    """Store the offered choices where the router looks for a typed "2" (its ``choices:<person>``
-    value, the same format as after a command), so text-only platforms can pick them too; an
-    answer without choices clears older ones, so a stale "2" cannot pick something else."""
-    key = f"choices:{ctx.me.id}"
-    choices = [[c.value, c.label] for r in replies for c in r.choices]
-    if choices or kv.get_value(session=ctx.session, key=key):
-        kv.set_value(session=ctx.session, key=key, value=json.dumps(choices), now=ctx.now)
 
 
 def ask(ctx: Context, question: str, *, catch_all: bool = False) -> list[Reply] | None:
@@ -74,10 +62,10 @@ def ask(ctx: Context, question: str, *, catch_all: bool = False) -> list[Reply] 
         now=ctx.now,
     )
     if no_match and catch_all:
-        _remember_choices(ctx, [])  # an older "Did you mean" must not answer a later "2"
+        remember_choices(ctx, [])  # an older "Did you mean" must not answer a later "2"
         return None
     replies = [_reply_for(ctx, result, row)]
-    _remember_choices(ctx, replies)
+    remember_choices(ctx, replies)
     return replies
 
 
