@@ -30,6 +30,9 @@ def feature_settings(settings: Settings, *, demo_mode: bool = False) -> FeatureS
         dialog_reminder_minutes=settings.dialog_reminder_minutes,
         dialog_expiry_hours=settings.dialog_expiry_hours,
         demo_mode=demo_mode,
+        summary_local_time=settings.summary_local_time,
+        incident_abandoned_minutes=settings.incident_abandoned_minutes,
+        incident_overdue_every_hours=settings.incident_overdue_every_hours,
     )
 
 

@@ -112,3 +112,6 @@ cli_operations.register(main)
 from bot import cli_qa  # noqa: E402 - nis2bot ask, nis2bot kb (issue #5)
 
 cli_qa.register(main)
+from bot import cli_incidents  # noqa: E402 - nis2bot export incidents (issue #4)
+
+cli_incidents.register(main)

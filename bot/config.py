@@ -60,6 +60,8 @@ class Settings(BaseSettings):
 
     dialog_reminder_minutes: int = Field(default=30, ge=1, le=24 * 60)
     dialog_expiry_hours: int = Field(default=24, ge=1, le=24 * 30)
+    incident_abandoned_minutes: int = Field(default=30, ge=1, le=24 * 60)  # issue #4
+    incident_overdue_every_hours: int = Field(default=12, ge=1, le=7 * 24)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
     summary_local_time: str = Field(default="09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
 

@@ -21,7 +21,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "start": ALL,
     "uitnodiging": frozenset({Role.COORDINATOR}),
     "mensen": frozenset({Role.COORDINATOR}),
-    "koppel": ALL,
+    "koppel": ALL,  # a link code for one's other platform; linking rooms: test_link_identity.py
     "vraag": ALL,
     "vraagkeuze": ALL,
     "vraagdoor": ALL,
@@ -30,9 +30,11 @@ EXPECTED: dict[str, frozenset[Role]] = {
         {Role.COUNCIL_MEMBER, Role.MAYOR, Role.ALDERMAN, Role.SECRETARY, Role.COORDINATOR}
     ),
     "onbeantwoord": frozenset({Role.COORDINATOR}),
-    "kennis": frozenset(
-        {Role.COORDINATOR}
-    ),  # private: a link code for one's other platform; rooms: tested below
+    "melden": ALL,
+    "incident": ALL,  # what each role sees of an incident: tests/incidents/test_visibility.py
+    "incidenten": ALL,
+    "verzonden": frozenset({Role.ISMT, Role.COORDINATOR}),
+    "kennis": frozenset({Role.COORDINATOR}),
 }
 
 
@@ -59,5 +61,5 @@ def test_role_matrix(sqlite_engine, features, clock, role: Role) -> None:  # typ
 
 
 def test_privileged_commands_are_audited() -> None:
-    for name in ("uitnodiging", "koppel", "onbeantwoord", "kennis"):
+    for name in ("uitnodiging", "koppel", "onbeantwoord", "kennis", "incident", "verzonden"):
         assert COMMANDS[name].audited

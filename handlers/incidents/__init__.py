@@ -14,4 +14,11 @@ around it.
 - ``reference``: INC-2026-0042.
 - ``authorities``: per-organisation authority settings with per-country defaults.
 - ``timeutil``: elapsed hours in UTC, calendar months on the local wall clock, DST-safe.
+
+The chat side (registered by importing ``chat``) is built on those rules and on
+``storage.incidents``: ``intake`` (the dialog), ``entry`` (/melden and the free-text offer),
+``finish``, ``alerts`` (the ISMT alert), ``commands``/``actions``/``support`` (/incident),
+``listing`` (/verzonden, /incidenten), ``visibility`` (who sees what), ``service`` (deadline rows
+recomputed from the facts), ``views``, ``reminder_text``, ``drafts_data``, ``recognise`` and
+``export``.
 """

@@ -139,3 +139,29 @@ def due_reminders(
         for d in deadlines
     )
     return [slot for slot in found if slot is not None]
+
+
+def first_slot_at(due_at: datetime, before: Sequence[timedelta] = DEFAULT_BEFORE) -> datetime:
+    """The moment of a deadline's first reminder (the earliest 'before' slot, or the due time).
+
+    Stored on the deadline row as ``next_reminder_at``, so the scheduler's scan only reads the rows
+    with something to send (an index does the work, not a loop over every open deadline).
+    """
+    return to_utc(due_at) - max((abs(b) for b in before), default=timedelta(0))
+
+
+def next_slot_at(
+    due_at: datetime,
+    now: datetime,
+    *,
+    before: Sequence[timedelta] = DEFAULT_BEFORE,
+    overdue_every: timedelta = OVERDUE_EVERY,
+) -> datetime:
+    """The moment of the first slot strictly after ``now`` (the overdue series never ends)."""
+    if overdue_every <= timedelta(0):
+        raise ValueError("overdue_every must be positive")
+    due, now = to_utc(due_at), to_utc(now)
+    if now < due:
+        ahead = [due - abs(b) for b in before if due - abs(b) > now]
+        return min([*ahead, due])
+    return due + ((now - due) // overdue_every + 1) * overdue_every

@@ -1,0 +1,57 @@
+"""The drafts for the authorities, filled from a stored incident (see ``drafts`` for the content)."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.incidents.drafts import Contact, IncidentDraftData, render_draft
+from handlers.incidents.model import Category, Impact, ReportKind, TriState
+from handlers.people.roles import role_label
+from storage import incidents as store
+from storage import people
+from storage.enums import Country
+from storage.incident_models import Incident
+
+
+def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
+    org = ctx.org
+    reports = store.reports_of(
+        session=ctx.session,
+        organisation_id=org.id,  # type: ignore[arg-type]
+        incident_id=incident.id,  # type: ignore[arg-type]
+    )
+    responsible = ctx.me
+    if incident.handler_person_id is not None:
+        responsible = (
+            people.person_by_id(
+                session=ctx.session, organisation_id=org.id, person_id=incident.handler_person_id
+            )
+            or ctx.me
+        )
+    return IncidentDraftData(
+        reference=incident.reference,
+        organisation=org.name,
+        country=Country(org.country),
+        timezone=org.timezone,
+        category=Category(incident.category or Category.OTHER),
+        aware_at=incident.aware_at or incident.created_at,
+        summary=incident.description,
+        occurred_at=incident.noticed_at,
+        impact=Impact(incident.impact) if incident.impact else None,
+        affected_services=incident.service or "",
+        mitigation_applied=incident.actions_taken or "",
+        handled_at=incident.handled_at,
+        contact=Contact(
+            name=responsible.name,
+            role=role_label(responsible.role, ctx.language),
+            email=responsible.email or "",
+        ),
+        sent={ReportKind(kind): report.sent_at for kind, report in reports.items()},
+        personal_data=TriState(incident.personal_data or TriState.UNKNOWN),
+    )
+
+
+def draft_for(ctx: Context, incident: Incident, kind: ReportKind) -> str:
+    """The draft in neutral markup; the templates put the 'DRAFT, paste into the portal' header."""
+    body = render_draft(kind, draft_data(ctx, incident), ctx.language)
+    ctx.audit("incident.draft", incident=incident.reference, kind=kind.value)
+    return body
