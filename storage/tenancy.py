@@ -6,8 +6,10 @@ table without one is reached through its foreign key to a parent that has it.
 
 Forgetting a person keeps what the summaries count (their role, department, dates, how many
 incidents and trainings) and removes what identifies them: name, e-mail, platform accounts, open
-dialogs. Feature tables that hold more (a reporter's free text, a question asked) register a hook in
-``FORGET_HOOKS`` from their own storage module.
+dialogs, and the texts of the questions they asked. Incident reports stay as the organisation's
+records (the person behind them is now nameless); retention (storage/retention.py) erases their free
+texts once the incident has been closed long enough. Feature tables that hold more register a hook
+in ``FORGET_HOOKS`` from their own storage module.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 import storage.tables  # noqa: F401 - every table module, so the metadata is complete
 from storage.models import DialogState, Identity, Person
+from storage.question_models import QuestionLog
 
 ForgetHook = Callable[[Session, int, int, datetime], None]
 FORGET_HOOKS: list[ForgetHook] = []  # (session, organisation_id, person_id, now)
@@ -67,6 +70,12 @@ def forget_person(*, session: Session, organisation_id: int, person_id: int, now
         return False
     for hook in FORGET_HOOKS:
         hook(session, organisation_id, person_id, now)
+    # Questions are free text and may say who asked: the text goes, the outcome is counted.
+    session.execute(
+        update(QuestionLog)
+        .where(QuestionLog.person_id == person_id)  # type: ignore[arg-type]
+        .values(question=FORGOTTEN_NAME, person_id=None)
+    )
     session.execute(delete(Identity).where(Identity.person_id == person_id))  # type: ignore[arg-type]
     session.execute(delete(DialogState).where(DialogState.person_id == person_id))  # type: ignore[arg-type]
     session.execute(
