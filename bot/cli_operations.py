@@ -94,6 +94,7 @@ def register(main: click.Group) -> None:
                 updates[key.strip()] = raw
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, slug)
+            _check_feature_settings(found.country, updates)
             changed = organisations.update_organisation(
                 session=session,
                 organisation=found,
@@ -217,3 +218,17 @@ def register(main: click.Group) -> None:
             click.echo(f"{len(rows)} entries written to {out}")
         else:
             click.echo(text, nl=False)
+
+
+def _check_feature_settings(country: str, updates: dict[str, object]) -> None:
+    """Settings that features read strictly are checked here, before they are stored."""
+    from handlers.incidents.authorities import authorities_from_settings
+    from handlers.training.policy import policy_from_settings
+
+    try:
+        if "authorities" in updates:
+            authorities_from_settings(country, {"authorities": updates["authorities"]})
+        if "training" in updates:
+            policy_from_settings(updates["training"])  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError) as error:
+        raise click.BadParameter(str(error), param_hint="--setting") from None

@@ -150,5 +150,10 @@ def test_org_set_changes_fields_and_settings_and_is_audited(setup) -> None:  # t
         "unknown time zone" in cli("org", "set", "gent", "--timezone", "Mars/Base", ok=False).output
     )
     assert "KEY=VALUE" in cli("org", "set", "gent", "--setting", "oops", ok=False).output
+    refused = cli(
+        "org", "set", "gent", "--setting", 'authorities={"csirt": {"name": "X"}}', ok=False
+    )
+    assert "unknown authorities" in refused.output  # Belgium reports to the CCB
+    cli("org", "set", "gent", "--setting", 'authorities={"ccb": {"phone": "+32 2 501 05 60"}}')
     actions = [e["action"] for e in json.loads(cli("audit", "export", "--org", "gent").output)]
-    assert actions.count("organisation.changed") == 2
+    assert actions.count("organisation.changed") == 3

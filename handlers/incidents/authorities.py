@@ -10,7 +10,9 @@ Sources (shared/nis2/facts.md): NL Cbw art. 15, 16, 26 and §9c; BE §10.3-10.4,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from handlers.i18n import N_
 from handlers.incidents.model import Recipient
@@ -148,3 +150,51 @@ _BE = AuthoritySettings(
 def default_authorities(country: Country | str) -> AuthoritySettings:
     """Sensible defaults per country; every field is a setting the organisation may override."""
     return {Country.NL: _NL, Country.BE: _BE}[Country(country)]
+
+
+AUTHORITY_FIELDS = ("name", "portal_name", "portal_url", "phone")
+
+
+def authorities_from_settings(
+    country: Country | str, settings: Mapping[str, Any] | None
+) -> AuthoritySettings:
+    """The country's defaults with the organisation's overrides from ``settings["authorities"]``:
+    ``{"csirt": {"name": ..., "portal_url": ..., "phone": ...}, "ap": {...}, "support": [...]}``.
+
+    Keys are recipients (csirt, competent_authority, ccb, ap, gba) plus ``support`` (a list of help
+    lines replacing the defaults). Unknown keys raise ``ValueError``: a typo never passes silently
+    for the default (``nis2bot org set`` checks this before storing).
+    """
+    base = default_authorities(country)
+    overrides = (settings or {}).get("authorities") or {}
+    if not isinstance(overrides, Mapping):
+        raise ValueError("authorities must be a mapping of recipient to fields")
+    valid = {a.key.value for a in (*base.nis2, base.gdpr) if a.key} | {"support"}
+    unknown = set(overrides) - valid
+    if unknown:
+        raise ValueError(f"unknown authorities for {base.country.value}: {sorted(unknown)}")
+
+    def changed(authority: Authority) -> Authority:
+        fields = overrides.get(authority.key.value if authority.key else "", {})
+        bad = set(fields) - set(AUTHORITY_FIELDS)
+        if bad:
+            raise ValueError(f"unknown authority fields: {sorted(bad)}")
+        # An organisation's own text replaces the default's note about what is unsettled.
+        note = None if fields else authority.note
+        return replace(authority, **{k: str(v) for k, v in fields.items()}, note=note)
+
+    support = base.support
+    if "support" in overrides:
+        lines = overrides["support"]
+        if not isinstance(lines, list) or not all(isinstance(x, Mapping) for x in lines):
+            raise ValueError("support must be a list of {name, phone, portal_url}")
+        support = tuple(
+            Authority(key=None, **{k: str(v) for k, v in x.items() if k in AUTHORITY_FIELDS})
+            for x in lines
+        )
+    return replace(
+        base,
+        nis2=tuple(changed(a) for a in base.nis2),
+        gdpr=changed(base.gdpr),
+        support=support,
+    )

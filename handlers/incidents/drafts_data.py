@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from handlers.context import Context
+from handlers.incidents.authorities import (
+    AuthoritySettings,
+    authorities_from_settings,
+    default_authorities,
+)
 from handlers.incidents.drafts import Contact, IncidentDraftData, render_draft
 from handlers.incidents.model import Category, Impact, ReportKind, TriState
 from handlers.people.roles import role_label
@@ -10,6 +17,19 @@ from storage import incidents as store
 from storage import people
 from storage.enums import Country
 from storage.incident_models import Incident
+from storage.models import Organisation
+
+log = logging.getLogger(__name__)
+
+
+def organisation_authorities(org: Organisation) -> AuthoritySettings:
+    """The organisation's CSIRT, authorities and help lines (its settings over the defaults). A
+    broken setting must not block a report: the defaults are used and the operator is warned."""
+    try:
+        return authorities_from_settings(org.country, org.settings)
+    except ValueError as error:
+        log.warning("organisation %s: authorities setting ignored: %s", org.slug, error)
+        return default_authorities(org.country)
 
 
 def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
@@ -47,6 +67,7 @@ def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
         ),
         sent={ReportKind(kind): report.sent_at for kind, report in reports.items()},
         personal_data=TriState(incident.personal_data or TriState.UNKNOWN),
+        authorities=organisation_authorities(org),
     )
 
 

@@ -7,6 +7,7 @@ from handlers.context import Context
 from handlers.incidents import service
 from handlers.incidents.advice import render_advice
 from handlers.incidents.alerts import alert_ismt
+from handlers.incidents.drafts_data import organisation_authorities
 from handlers.reply import Reply, markup
 from storage import incidents as store
 from storage.incident_models import Incident
@@ -38,6 +39,7 @@ def complete_report(ctx: Context, incident: Incident) -> Reply:
         incident.category or "other",
         country=ctx.org.country,
         reference=incident.reference,
+        authorities=organisation_authorities(ctx.org),
     )
     return Reply(thanks + "\n\n" + advice)
 
