@@ -115,3 +115,9 @@ cli_qa.register(main)
 from bot import cli_incidents  # noqa: E402 - nis2bot export incidents (issue #4)
 
 cli_incidents.register(main)
+from bot import cli_training  # noqa: E402 - nis2bot training import (issue #6)
+
+cli_training.register(main)
+from bot import cli_report  # noqa: E402 - nis2bot report, nis2bot demo seed (issue #7)
+
+cli_report.register(main)

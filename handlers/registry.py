@@ -9,6 +9,8 @@ import importlib
 FEATURES = (
     "handlers.people",
     "handlers.incidents.chat",  # before qa: "ik wil iets melden" is a report, not a question
+    "handlers.training.chat",
+    "handlers.coordination",
     "handlers.qa.commands",  # keep last: its free-text handler answers whatever is left
 )
 

@@ -30,11 +30,14 @@ def test_imports_only_run_downwards_and_no_platform_library_below_bot() -> None:
 def test_ruff_lint_and_format() -> None:
     paths = ["bot", "handlers", "schedules", "storage", "tests", "bench"]
     lint = subprocess.run(
-        [_tool("ruff"), "check", *paths], cwd=ROOT, capture_output=True, text=True
+        [_tool("ruff"), "check", "--no-cache", *paths], cwd=ROOT, capture_output=True, text=True
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
     fmt = subprocess.run(
-        [_tool("ruff"), "format", "--check", *paths], cwd=ROOT, capture_output=True, text=True
+        [_tool("ruff"), "format", "--check", "--no-cache", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 

@@ -30,11 +30,24 @@ EXPECTED: dict[str, frozenset[Role]] = {
         {Role.COUNCIL_MEMBER, Role.MAYOR, Role.ALDERMAN, Role.SECRETARY, Role.COORDINATOR}
     ),
     "onbeantwoord": frozenset({Role.COORDINATOR}),
+    "kennis": frozenset({Role.COORDINATOR}),
     "melden": ALL,
     "incident": ALL,  # what each role sees of an incident: tests/incidents/test_visibility.py
     "incidenten": ALL,
     "verzonden": frozenset({Role.ISMT, Role.COORDINATOR}),
-    "kennis": frozenset({Role.COORDINATOR}),
+    "toets": ALL,
+    "gevolgd": ALL,
+    "later": ALL,
+    "mijntraining": ALL,
+    "training": frozenset({Role.COORDINATOR, Role.SECRETARY, Role.MAYOR}),
+    "getraind": frozenset({Role.COORDINATOR}),
+    "bevestig": frozenset({Role.COORDINATOR}),
+    "benoemd": frozenset({Role.COORDINATOR}),
+    "rapport": frozenset({Role.COORDINATOR, Role.SECRETARY, Role.MAYOR}),
+    "herinnering": frozenset({Role.COORDINATOR}),
+    "herinneringen": frozenset({Role.COORDINATOR}),
+    "audit": frozenset({Role.COORDINATOR}),
+    "status": frozenset({Role.COORDINATOR}),
 }
 
 
@@ -61,5 +74,20 @@ def test_role_matrix(sqlite_engine, features, clock, role: Role) -> None:  # typ
 
 
 def test_privileged_commands_are_audited() -> None:
-    for name in ("uitnodiging", "koppel", "onbeantwoord", "kennis", "incident", "verzonden"):
+    for name in (
+        "uitnodiging",
+        "koppel",
+        "onbeantwoord",
+        "kennis",
+        "incident",
+        "verzonden",
+        "getraind",
+        "bevestig",
+        "benoemd",
+        "rapport",
+        "herinnering",
+        "herinneringen",
+        "audit",
+        "status",
+    ):
         assert COMMANDS[name].audited

@@ -1,10 +1,9 @@
 """Training (issue 6): the pure rules and content of the awareness training and the college's duty.
 
-Everything here takes plain data (dataclasses, aware datetimes) and returns plain data. The lead's
-tables, dialogs and the scheduler sit around it; nothing in this package touches a database or a
-chat.
+The rule modules take plain data (dataclasses, aware datetimes) and return plain data; they touch
+no database and no chat. The chat modules around them read and write through ``storage.training``.
 
-Modules, one concern each:
+Rule modules, one concern each:
 
 - ``policy``      the organisation's own training policy (interval, nudges, office hours, snoozes)
 - ``workdays``    office hours in local time, weekends and national holidays (NL, BE), DST-correct
@@ -15,6 +14,16 @@ Modules, one concern each:
 - ``attendance``  parsing a CSV attendance list (all rows valid, or per-line errors)
 - ``compliance``  compliance per department and the overdue list
 - ``texts``       user-visible messages (templates in ``templates/``, catalog in ``locale/nl.po``)
+
+Chat modules (registered by ``chat``, imported once from ``handlers.registry``):
+
+- ``service``     policy per organisation, per-person views, registering a completion + certificate
+- ``quiz_dialog`` ``/toets`` (``/quiz``): the quiz dialog, the record and the PDF on passing
+- ``nudges``      the sweep's plan and per-nudge claim + outbox row; ``/later``, ``/gevolgd``
+- ``coordinator`` ``/training``, ``/getraind``, ``/bevestig``, ``/benoemd``; the digest's text
+- ``mine``        ``/mijntraining``
+- ``college_reminders`` the Cbw art. 24 reminders; ``importing`` the attendance CSV import
+The jobs are in ``schedules.training``; the CLI import in ``bot.cli_training``.
 
 Law versus own policy (shared/nis2/facts.md §3, §9d, §11): the staff training cadence ("at least
 twice a year") is the municipality's *own policy*; NIS2 sets no frequency (Art. 20(2), 21(2)(g)).

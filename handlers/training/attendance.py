@@ -235,3 +235,9 @@ def _fold(text: str) -> str:
 
 def _fail(error: LineError) -> AttendanceImport:
     return AttendanceImport(errors=(error,))
+
+
+def parse_day(value: str) -> date | None:
+    """A date as the attendance list accepts it (2026-11-01, 1-11-2026, 1/11/2026), else None."""
+    day, _error = _parse_date(value.strip())
+    return day

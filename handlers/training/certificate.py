@@ -104,6 +104,8 @@ def valid_until(completed_on: date, policy: TrainingPolicy) -> date:
 
 
 def _check_digits(body: str) -> int:
-    """ISO 7064 MOD 97-10 over the characters (A=10 ... Z=35), hyphens ignored."""
-    digits = "".join(str(int(ch, 36)) for ch in body if ch != "-")
+    """ISO 7064 MOD 97-10 over the characters, each as two digits (0=00 ... 9=09, A=10 ... Z=35),
+    hyphens ignored. Two digits for every character, digits included: with a variable width, a
+    letter mistyped as a digit ("O" for "8") shifts the string and can keep the same check."""
+    digits = "".join(f"{int(ch, 36):02d}" for ch in body if ch != "-")
     return 98 - (int(digits) * 100) % 97

@@ -182,6 +182,8 @@ def due_college_reminders(
     now: datetime,
     policy: TrainingPolicy,
     tz: tzinfo,
+    *,
+    ignore_office_hours: bool = False,
 ) -> list[CollegeReminder]:
     """For each uncertified member, the latest reminder moment that has come (member and secretary).
 
@@ -191,7 +193,7 @@ def due_college_reminders(
     holidays, since the duty is NL only).
     """
     calendar = work_calendar(Country.NL, tz, policy)
-    if not calendar.is_office_moment(now):
+    if not ignore_office_hours and not calendar.is_office_moment(now):
         return []
     result: list[CollegeReminder] = []
     for duty in duties:

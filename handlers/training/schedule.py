@@ -189,15 +189,21 @@ def due_nudges(
     policy: TrainingPolicy,
     tz: tzinfo,
     country: Country,
+    *,
+    ignore_office_hours: bool = False,
 ) -> list[Nudge]:
     """The nudges to send now: at most one per person, the latest slot due and not yet sent.
+
+    ``ignore_office_hours`` is the operator's "send now" (``nis2bot jobs run training-nudges
+    --ignore-office-hours``): the slots that have come are returned even outside office hours; the
+    slots themselves stay at office openings, so nothing *new* becomes due early.
 
     Fast by construction: holidays and slot times are computed once per distinct date (memoised),
     instants are compared as POSIX timestamps, and most people are dismissed by one date comparison
     because their next window has not opened yet.
     """
     calendar = work_calendar(Country(country), tz, policy)
-    if not calendar.is_office_moment(now):
+    if not ignore_office_hours and not calendar.is_office_moment(now):
         return []
     now_ts = now.timestamp()
     steps = policy.max_nudges

@@ -1,0 +1,53 @@
+"""One summary for one organisation: gather the facts, compute the figures, render them."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlmodel import Session
+
+from handlers.coordination.figures import Figures, compute
+from handlers.coordination.gather import gather_facts
+from handlers.coordination.periods import Period, last_complete_quarter, local_date, parse_wall_time
+from handlers.coordination.summary import CHAT_INCIDENT_LIMIT, Audience, Rendered, render_summary
+from handlers.settings import FeatureSettings
+from storage.models import Organisation
+
+
+def figures_for(
+    *, session: Session, organisation: Organisation, period: Period, as_of: datetime
+) -> Figures:
+    facts = gather_facts(session=session, organisation=organisation, as_of=as_of, period=period)
+    return compute(facts, period, as_of)
+
+
+def summary_for(
+    *,
+    session: Session,
+    organisation: Organisation,
+    period: Period,
+    audience: Audience,
+    language: str,
+    as_of: datetime,
+    limit: int | None = CHAT_INCIDENT_LIMIT,
+) -> Rendered:
+    figures = figures_for(session=session, organisation=organisation, period=period, as_of=as_of)
+    return render_summary(figures, audience, language, limit=limit)
+
+
+def default_period(organisation: Organisation, now: datetime) -> Period:
+    """The last complete quarter on the organisation's calendar."""
+    return last_complete_quarter(local_date(now, organisation.timezone))
+
+
+def room_language(organisation: Organisation) -> str:
+    """The language of the organisation's rooms: its setting, else Dutch (NL and Flanders)."""
+    value = (organisation.settings or {}).get("language")
+    return value if value in ("nl", "en") else "nl"
+
+
+def summary_wall_time(organisation: Organisation, settings: FeatureSettings) -> time:
+    """When on the first working day the summaries go out: the organisation's own
+    ``settings["summary_time"]``, else the runtime's ``summary_local_time`` (default 09:00)."""
+    own = (organisation.settings or {}).get("summary_time")
+    return parse_wall_time(own or settings.summary_local_time, time(9, 0))

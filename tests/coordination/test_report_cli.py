@@ -1,0 +1,88 @@
+"""``nis2bot demo seed`` and ``nis2bot report`` write Markdown, HTML and a PDF that opens."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader
+
+from bot.cli import main
+
+
+@pytest.fixture
+def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
+    monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return invoke
+
+
+def test_demo_seed_then_reports_in_three_formats(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    made = json.loads(cli("demo", "seed", "--json").output)
+    assert made["people"] == 120 and made["audits"] >= 3 and made["findings"] >= 3
+    assert made["incidents"] == 75 and made["training_records"] > 100
+    assert "demo data already" in cli("demo", "seed", ok=False).output
+    out = tmp_path / "out"
+    pdf_files = json.loads(
+        cli(
+            "report",
+            "--org",
+            "demo",
+            "--period",
+            "2026Q3",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+            "--json",
+        ).output
+    )["files"]
+    assert pdf_files == [str(out / "demo-2026Q3-council.pdf")]
+    reader = PdfReader(pdf_files[0])
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Kwartaalrapportage NIS2 · Gemeente Demo · K3 2026" in text
+    assert "Drie vragen voor het college van B&W" in text
+    assert "gemeld (vorige periode" in text and "Medewerkers met een actuele training" in text
+    images = [image for page in reader.pages for image in page.images]
+    md_files = json.loads(
+        cli(
+            "report",
+            "--org",
+            "demo",
+            "--period",
+            "2026Q3",
+            "--audience",
+            "ismt",
+            "--format",
+            "md",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--json",
+        ).output
+    )["files"]
+    markdown = (out / "demo-2026Q3-ismt.md").read_text("utf-8")
+    assert markdown.startswith("# ISMT overview Q3 2026 · Gemeente Demo")
+    assert "## Open audit findings" in markdown
+    charts = md_files[1:]
+    assert len(charts) == 3 and len(images) == 3  # the PDF embeds the charts the md links
+    for path in charts:
+        assert f"]({path.rsplit('/', 1)[1]})" in markdown
+        with Image.open(path) as image:
+            assert image.size == (1000, 700)
+    cli("report", "--org", "demo", "--period", "2026", "--format", "html", "--out", str(out))
+    page = (out / "demo-2026-council.html").read_text("utf-8")
+    assert page.startswith("<!doctype html>") and "Jaarrapportage NIS2" in page
+    assert "no organisation 'nowhere'" in cli("report", "--org", "nowhere", ok=False).output
+    assert "2026Q3 or 2026" in cli("report", "--org", "demo", "--period", "Q9", ok=False).output
