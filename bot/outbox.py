@@ -14,15 +14,17 @@ that (its transaction id is the outbox id), Telegram has no such mechanism.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import random
-from collections import defaultdict
-from collections.abc import Callable
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy.engine import Engine
 
 from bot.messages import Attachment, DeliveryResult, Outbound
@@ -43,27 +45,171 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+class SlidingWindow:
+    """At most ``limit`` messages in any ``period`` seconds, as the platform counts them.
+
+    Telegram counts "30 in the last second" by arrival, a sliding window. A leaky bucket
+    (aiolimiter) lets a full burst through and then refills continuously, so right after a burst
+    it admits more than such a window allows and the platform answers 429. Scheduling by our own
+    clock is not enough either: requests reach the platform a few to a hundred milliseconds later,
+    unevenly, and that jitter alone causes 429s at full speed.
+
+    So a message holds its place in the window from the moment it is admitted until its request
+    has *finished* (``release``), and counts from then on: the platform received it before we
+    got the answer, so ``finished + period`` is a safe moment for the message ``limit`` places
+    later, whatever the network did. Waiters are served first come, first served.
+    """
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = max(1, int(limit))
+        self.period = period
+        self._finished: deque[float] = deque()  # when recent requests finished, oldest first
+        self._in_flight = 0
+        self._queue: deque[asyncio.Future[None]] = deque()
+        self._wake: asyncio.Future[None] | None = None  # the first in line waits on this
+
+    def _free_at(self, now: float) -> float | None:
+        """When a place is free: ``now`` or later, or None when only a release can free one."""
+        while self._finished and self._finished[0] <= now - self.period:
+            self._finished.popleft()
+        excess = len(self._finished) + self._in_flight - self.limit  # >= 0: no place now
+        if excess < 0:
+            return now
+        if excess < len(self._finished):
+            return self._finished[excess] + self.period  # when enough entries have aged out
+        return None
+
+    async def acquire(self) -> None:
+        """Wait for a place; the caller must ``release()`` once its request is done."""
+        now = time.monotonic()
+        if not self._queue and self._free_at(now) == now:
+            self._in_flight += 1
+            return
+        ticket = asyncio.get_running_loop().create_future()
+        self._queue.append(ticket)
+        try:
+            if self._queue[0] is not ticket:
+                await ticket  # resolved when this caller is first in line
+            await self._wait_for_place()
+            self._in_flight += 1
+        finally:
+            self._queue.remove(ticket)
+            if self._queue and not self._queue[0].done():
+                self._queue[0].set_result(None)
+
+    async def _wait_for_place(self) -> None:
+        while True:
+            now = time.monotonic()
+            free_at = self._free_at(now)
+            if free_at is not None and free_at <= now:
+                return
+            self._wake = asyncio.get_running_loop().create_future()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake, None if free_at is None else free_at - now)
+
+    def release(self) -> None:
+        """The admitted request is done (sent, refused or failed): count it from now."""
+        self._in_flight = max(0, self._in_flight - 1)
+        self._finished.append(time.monotonic())
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+
+
+def _window(rate: float, period: float, slack: float) -> SlidingWindow:
+    """``rate`` messages per ``period`` seconds; a fractional rate becomes 1 per longer period."""
+    if rate >= 1:
+        whole = int(rate)
+        return SlidingWindow(whole, period * whole / rate + slack)
+    return SlidingWindow(1, period / max(rate, 1e-9) + slack)
+
+
 class Pacer:
-    """Global and per-chat rate limits (leaky buckets from aiolimiter).
+    """Global and per-chat rate limits as sliding windows (see ``SlidingWindow``).
 
     ``chat_rate(chat_id) -> (messages, per_seconds)`` lets a transport give groups and private chats
-    different limits (Telegram: 1/s per private chat, 20/min per group).
+    different limits (Telegram: 1/s per private chat, 20/min per group). ``slack`` seconds are
+    added to every window as a margin for clock differences.
+
+    Use ``async with pacer.slot(chat_id): <send>``: the slot is held until the request is done.
+    ``acquire(chat_id)`` alone counts the message as sent at once (for callers without a hook
+    after the send).
     """
 
     def __init__(
-        self, global_per_second: float, chat_rate: Callable[[str], tuple[float, float]]
+        self,
+        global_per_second: float,
+        chat_rate: Callable[[str], tuple[float, float]],
+        *,
+        slack: float = 0.0,
     ) -> None:
-        self._global = AsyncLimiter(max(global_per_second, 1e-6), 1.0)
+        self._global = _window(global_per_second, 1.0, slack)
         self._chat_rate = chat_rate
-        self._chats: dict[str, AsyncLimiter] = {}
+        self._slack = slack
+        self._chats: dict[str, SlidingWindow] = {}
+
+    def _chat(self, chat_id: str) -> SlidingWindow:
+        window = self._chats.get(chat_id)
+        if window is None:
+            rate, period = self._chat_rate(chat_id)
+            window = self._chats[chat_id] = _window(rate, period, self._slack)
+        return window
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: str) -> AsyncIterator[None]:
+        """A place for one message to ``chat_id``, held until the block (the send) is done."""
+        held = _Held(self._chat(chat_id), self._global)
+        await held.take()
+        token = _CURRENT_SLOT.set((self, chat_id, held))
+        try:
+            yield
+        finally:
+            _CURRENT_SLOT.reset(token)
+            held.give_back()
+
+    async def next_message(self, chat_id: str) -> None:
+        """Inside ``slot(chat_id)``: one more message goes out (a long text in parts).
+
+        The previous one is done; wait for a place for the next, paced like any message. Outside
+        a slot this is ``acquire``.
+        """
+        current = _CURRENT_SLOT.get()
+        if current is not None and current[0] is self and current[1] == chat_id:
+            current[2].give_back()
+            await current[2].take()
+        else:
+            await self.acquire(chat_id)
 
     async def acquire(self, chat_id: str) -> None:
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            rate, period = self._chat_rate(chat_id)
-            limiter = self._chats[chat_id] = AsyncLimiter(rate, period)
-        await limiter.acquire()
-        await self._global.acquire()
+        async with self.slot(chat_id):
+            pass
+
+
+class _Held:
+    """The places one message holds in its chat's window and the global one."""
+
+    def __init__(self, chat: SlidingWindow, overall: SlidingWindow) -> None:
+        self.chat, self.overall = chat, overall
+        self.held = False
+
+    async def take(self) -> None:
+        await self.chat.acquire()
+        try:
+            await self.overall.acquire()
+        except BaseException:
+            self.chat.release()
+            raise
+        self.held = True
+
+    def give_back(self) -> None:
+        if self.held:
+            self.held = False
+            self.overall.release()
+            self.chat.release()
+
+
+_CURRENT_SLOT: contextvars.ContextVar[tuple[Pacer, str, _Held] | None] = contextvars.ContextVar(
+    "nis2bot_pacer_slot", default=None
+)
 
 
 class Transport(Protocol):
@@ -103,17 +249,25 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._chat_tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._in_flight: set[int] = set()
+        # Per chat, the oldest message waiting for its retry: later messages of that chat wait
+        # too, or a retry would arrive after the message that should follow it.
+        self._held: dict[tuple[str, str], int] = {}
+        # Ids settled (sent, failed, rescheduled) while a pass was reading the due rows: that
+        # read may predate the commit and still show them pending.
+        self._settled_during_load: list[set[int]] = []
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # Clear before the pass, not after: a wake() while the pass reads the database is
+            # for rows that pass may not see, and must start the next pass at once.
+            self._wake.clear()
             try:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed; retrying")
-            self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait(
@@ -130,11 +284,21 @@ class OutboxWorker:
 
     async def deliver_due(self, limit: int = 2000) -> int:
         """Start delivering every due message; returns how many were started."""
-        jobs = await asyncio.to_thread(self._load_due, limit)
+        settled: set[int] = set()
+        self._settled_during_load.append(settled)
+        try:
+            jobs = await asyncio.to_thread(self._load_due, limit)
+        finally:
+            self._settled_during_load.remove(settled)
+        jobs = [job for job in jobs if job.message.outbox_id not in settled]
         by_chat: dict[tuple[str, str], list[_Job]] = defaultdict(list)
-        for job in jobs:
+        due = {job.message.outbox_id for job in jobs}
+        for job in sorted(jobs, key=lambda j: j.message.outbox_id):  # queued order per chat
             if job.message.outbox_id in self._in_flight:
                 continue
+            held = self._held.get((job.message.platform, job.message.chat_id))
+            if held is not None and held not in due and job.message.outbox_id > held:
+                continue  # behind a message still waiting for its retry
             self._in_flight.add(job.message.outbox_id)
             by_chat[(job.message.platform, job.message.chat_id)].append(job)
         for key, queue in by_chat.items():
@@ -180,33 +344,53 @@ class OutboxWorker:
         if previous is not None:  # keep one chat's messages in order across passes
             await asyncio.gather(previous, return_exceptions=True)
         for index, job in enumerate(queue):
-            ok = await self._deliver_one(job)
+            held = self._held.get((job.message.platform, job.message.chat_id))
+            blocked = held is not None and held < job.message.outbox_id
+            # An earlier message of this chat failed meanwhile (in a task queued before this
+            # one): wait for its retry instead of overtaking it.
+            ok = False if blocked else await self._deliver_one(job)
             if not ok:
                 # A failed message blocks the ones after it in this chat (order matters, e.g. a
                 # question after its context); they are picked up again with it on a later pass.
-                for rest in queue[index + 1 :]:
+                for rest in queue[index + (1 if not blocked else 0) :]:
                     self._in_flight.discard(rest.message.outbox_id)
                 return
 
     async def _deliver_one(self, job: _Job) -> bool:
         message = job.message
         transport = self.transports[message.platform]
+        # The id stays "in flight" until the outcome is committed: a pass of deliver_due in
+        # between would otherwise read the row as still pending and send it a second time.
         try:
-            await transport.pacer.acquire(message.chat_id)
-            result = await transport.deliver(message)
-        except DeliveryError as error:
-            await asyncio.to_thread(self._record_failure, job, error)
-            return False
-        except Exception as error:  # a bug or an unexpected library error: retry, bounded
-            log.exception("delivery of outbox %s raised", message.outbox_id)
-            await asyncio.to_thread(
-                self._record_failure, job, DeliveryError(repr(error), retryable=True)
-            )
-            return False
+            try:
+                async with transport.pacer.slot(message.chat_id):
+                    result = await transport.deliver(message)
+            except DeliveryError as error:
+                failed = await asyncio.to_thread(self._record_failure, job, error)
+                self._hold(message, retrying=not failed)
+                return False
+            except Exception as error:  # a bug or an unexpected library error: retry, bounded
+                log.exception("delivery of outbox %s raised", message.outbox_id)
+                failed = await asyncio.to_thread(
+                    self._record_failure, job, DeliveryError(repr(error), retryable=True)
+                )
+                self._hold(message, retrying=not failed)
+                return False
+            await asyncio.to_thread(self._record_sent, message.outbox_id, result.external_id)
+            self._hold(message, retrying=False)
+            return True
         finally:
             self._in_flight.discard(message.outbox_id)
-        await asyncio.to_thread(self._record_sent, message.outbox_id, result.external_id)
-        return True
+            for settled in self._settled_during_load:
+                settled.add(message.outbox_id)
+
+    def _hold(self, message: Outbound, *, retrying: bool) -> None:
+        key = (message.platform, message.chat_id)
+        held = self._held.get(key)
+        if retrying:
+            self._held[key] = message.outbox_id if held is None else min(held, message.outbox_id)
+        elif held == message.outbox_id:
+            del self._held[key]
 
     def _record_sent(self, outbox_id: int, external_id: str | None) -> None:
         with unit_of_work(self.engine) as session:
@@ -216,12 +400,13 @@ class OutboxWorker:
                     session=session, message=row, now=self.clock(), external_id=external_id
                 )
 
-    def _record_failure(self, job: _Job, error: DeliveryError) -> None:
+    def _record_failure(self, job: _Job, error: DeliveryError) -> bool:
+        """Record a failed attempt; True when the message is now failed for good."""
         attempts = job.attempts + 1
         with unit_of_work(self.engine) as session:
             row = outbox.message_by_id(session=session, message_id=job.message.outbox_id)
             if row is None:
-                return
+                return True
             if not error.retryable or attempts >= self.max_attempts:
                 outbox.mark_failed(session=session, message=row, error=str(error))
                 failed = True
@@ -237,6 +422,7 @@ class OutboxWorker:
         log.warning("outbox %s attempt %s failed: %s", job.message.outbox_id, attempts, error)
         if failed and self.on_failed:
             self.on_failed(job.message.outbox_id, str(error))
+        return failed
 
 
 def backoff(attempts: int) -> float:
