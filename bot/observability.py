@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from storage import outbox
 from storage.db import unit_of_work
@@ -38,7 +39,7 @@ HANDLE_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
     registry=REGISTRY,
 )
-REPLY_DELAY_SECONDS = Histogram(
+DELIVERY_DELAY_SECONDS = Histogram(
     "nis2bot_delivery_delay_seconds",
     "Time from queueing a message to the platform confirming it",
     ["platform"],
@@ -62,7 +63,7 @@ class DatabaseGauges(Collector):
     ) -> None:
         self.engine = engine
         self.extra = extra
-        self._cache: tuple[float, dict[str, int], dict[str, float]] | None = None
+        self._cache: tuple[float, dict[str, int], dict[str, int]] | None = None
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = time.monotonic()
@@ -70,7 +71,7 @@ class DatabaseGauges(Collector):
             try:
                 with unit_of_work(self.engine) as session:
                     backlog = outbox.backlog(session=session)
-                extra = self.extra() if self.extra else {}
+                    extra = self.extra(session) if self.extra else {}
                 self._cache = (now, backlog, extra)
             except Exception:
                 log.warning("metrics: could not read the database", exc_info=True)
@@ -134,7 +135,9 @@ class HealthServer:
         return Handler
 
 
-def watch_database(engine: Engine, extra: Callable[[], dict[str, float]] | None = None) -> None:
+def watch_database(
+    engine: Engine, extra: Callable[[Session], dict[str, int]] | None = None
+) -> None:
     """Register the database gauges once per process (a second registration would clash)."""
     global _database_collector
     if _database_collector is not None:

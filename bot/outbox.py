@@ -28,6 +28,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from bot.messages import Attachment, DeliveryResult, Outbound
+from bot.observability import DELIVERY_DELAY_SECONDS, DELIVERY_FAILURES
 from handlers.reply import Reply
 from storage import outbox
 from storage.clock import utc_now
@@ -396,9 +397,10 @@ class OutboxWorker:
         with unit_of_work(self.engine) as session:
             row = outbox.message_by_id(session=session, message_id=outbox_id)
             if row is not None:
-                outbox.mark_sent(
-                    session=session, message=row, now=self.clock(), external_id=external_id
-                )
+                now = self.clock()
+                outbox.mark_sent(session=session, message=row, now=now, external_id=external_id)
+                delay = (now - row.created_at).total_seconds()
+                DELIVERY_DELAY_SECONDS.labels(row.platform).observe(max(0.0, delay))
 
     def _record_failure(self, job: _Job, error: DeliveryError) -> bool:
         """Record a failed attempt; True when the message is now failed for good."""
@@ -409,6 +411,7 @@ class OutboxWorker:
                 return True
             if not error.retryable or attempts >= self.max_attempts:
                 outbox.mark_failed(session=session, message=row, error=str(error))
+                DELIVERY_FAILURES.labels(row.platform).inc()
                 failed = True
             else:
                 delay = error.retry_after if error.retry_after is not None else backoff(attempts)

@@ -27,6 +27,7 @@ from bot.leadership import InstanceLockError, Leadership, leadership_for
 from bot.observability import LEADER, HealthServer, watch_database
 from bot.outbox import Pacer
 from bot.transports import TransportStartError
+from storage import incidents
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,10 @@ def _start_health(
 ) -> HealthServer | None:
     if settings.metrics_port is None:
         return None
-    watch_database(runtime.engine)
+    watch_database(
+        runtime.engine,
+        extra=lambda session: incidents.deadline_figures(session=session, now=runtime.clock()),
+    )
 
     def status() -> dict[str, object]:
         return {

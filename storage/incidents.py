@@ -418,3 +418,32 @@ def reminders_sent(
         IncidentReminderSent.incident_id == incident_id,
     )
     return list(session.exec(statement.order_by(IncidentReminderSent.id)))
+
+
+def deadline_figures(*, session: Session, now: datetime) -> dict[str, int]:
+    """Across the deployment, for monitoring: open deadlines due within a day, open ones overdue,
+    and reports that were sent after their deadline. Counts only, no organisation's details."""
+    from datetime import timedelta
+
+    from sqlalchemy import and_
+
+    open_ = IncidentDeadline.sent_at.is_(None)  # type: ignore[union-attr]
+    due_soon = session.exec(
+        select(func.count()).where(
+            open_, IncidentDeadline.due_at >= now, IncidentDeadline.due_at < now + timedelta(days=1)
+        )
+    ).one()
+    overdue = session.exec(select(func.count()).where(open_, IncidentDeadline.due_at < now)).one()
+    late = session.exec(
+        select(func.count()).where(
+            and_(
+                IncidentDeadline.sent_at.is_not(None),
+                IncidentDeadline.sent_at > IncidentDeadline.due_at,
+            )  # type: ignore[union-attr,operator]
+        )
+    ).one()
+    return {
+        "deadlines_due_within_a_day": due_soon,
+        "deadlines_overdue": overdue,
+        "deadlines_sent_late": late,
+    }

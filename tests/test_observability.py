@@ -63,5 +63,30 @@ def test_health_and_metrics_while_running(engine, features, clock, tmp_path) -> 
     assert "nis2bot_handle_seconds_bucket" in metrics
     assert 'nis2bot_outbox_messages{status="sent"}' in metrics
     assert "nis2bot_leader 1.0" in metrics
+    assert 'nis2bot_delivery_delay_seconds_count{platform="telegram"}' in metrics
+    assert "nis2bot_deadlines_overdue 0.0" in metrics and "nis2bot_deadlines_sent_late" in metrics
     assert "Geheim123" not in metrics and me not in metrics  # counts only, no content, no ids
     assert missing == 404
+
+
+def test_deadline_figures_count_due_overdue_and_late(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from storage import incidents
+    from storage.db import unit_of_work
+    from tests.incidents.chat_helpers import report_phishing, town
+
+    bot = Harness(engine, features, clock)
+    t = town(bot)
+    report_phishing(bot, t.employee)
+    bot.say(t.ismt, "/incident INC-2026-0001 significant ja")
+    with unit_of_work(engine) as s:
+        now = incidents.deadline_figures(session=s, now=clock())
+        later = incidents.deadline_figures(session=s, now=clock() + timedelta(days=2))
+    # Right after the decision the early warning (24 h) is due within a day, nothing is overdue.
+    assert now["deadlines_due_within_a_day"] == 1 and now["deadlines_overdue"] == 0
+    assert later["deadlines_overdue"] == 1 and later["deadlines_sent_late"] == 0
+    clock.advance(days=2)
+    bot.say(t.ismt, "/verzonden INC-2026-0001 vroegtijdige-waarschuwing")
+    with unit_of_work(engine) as s:
+        assert incidents.deadline_figures(session=s, now=clock())["deadlines_sent_late"] == 1
