@@ -130,9 +130,7 @@ def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
             )
         ]
     if ctx.event is not None and ctx.event.chat_is_group and not spec.in_groups:
-        return [
-            Reply(markup(ctx.t("Please use /{name} in a private chat with me."), name=spec.name))
-        ]
+        return [private_chat_hint(ctx, spec.name)]
     if spec.audited:
         ctx.audit(f"command.{spec.name}", args=args[:10])
     result = spec.handler(ctx, args)
@@ -143,6 +141,24 @@ def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
 
 def _choices_key(ctx: Context) -> str:
     return f"choices:{ctx.me.id}"
+
+
+def private_chat_hint(ctx: Context, command_name: str) -> Reply:
+    """A command that belongs in the private chat, typed in a group: say where to go, with a link
+    that opens the private chat on Telegram (Matrix has no such link; people open a direct chat)."""
+    username = ctx.settings.telegram_bot_username
+    if ctx.event is not None and ctx.event.platform == "telegram" and username:
+        return Reply(
+            markup(
+                ctx.t(
+                    'Please use /{name} in a private chat with me: <a href="{link}">open the '
+                    "private chat</a> and send /{name} there."
+                ),
+                name=command_name,
+                link=f"https://t.me/{username}",
+            )
+        )
+    return Reply(markup(ctx.t("Please use /{name} in a private chat with me."), name=command_name))
 
 
 def remember_choices(ctx: Context, replies: list[Reply]) -> None:

@@ -139,7 +139,10 @@ def test_groups_get_commands_only(bot: Harness) -> None:
     org = bot.org()
     coordinator = bot.person(Role.COORDINATOR, org_id=org)
     assert bot.say(coordinator, "gewoon gepraat", group="-100").replies == []
-    assert "privégesprek" in bot.say(coordinator, "/profiel", group="-100").text
+    hint = bot.say(coordinator, "/profiel", group="-100").replies[0].text
+    assert "privégesprek" in hint and 'href="https://t.me/nis2demo_bot"' in hint
+    on_matrix = bot.say("@c:x", "/profiel", group="!room", platform="matrix")  # not enrolled there
+    assert "t.me" not in on_matrix.text
     assert "gekoppeld als ISMT-groep" in bot.say(coordinator, "/koppel ismt", group="-100").text
     assert "al gekoppeld" in bot.say(coordinator, "/koppel@nis2demo_bot ismt", group="-100").text
 
