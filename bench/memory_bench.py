@@ -68,6 +68,10 @@ def seed(url: str, orgs: int, persons: int) -> list[str]:
 
 
 async def exercise(url: str, senders: list[str], active: int) -> float:
+    # Both transports' libraries are loaded, as in `nis2bot run` with Telegram and Matrix.
+    import bot.transports.matrix
+    import bot.transports.telegram  # noqa: F401
+
     settings = Settings(database_url=url)
     runtime = build_runtime(settings, {})
     started = time.perf_counter()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from handlers.coordination.figures import Figures
 from handlers.coordination.periods import Period
@@ -44,6 +46,10 @@ def quarter_label(period: Period, language: str) -> str:
 
 
 def _figure() -> Figure:
+    # Imported here: matplotlib costs about 50 MB of memory, and only drawing a chart needs it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure

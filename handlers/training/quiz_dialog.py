@@ -17,7 +17,6 @@ from handlers.i18n import N_
 from handlers.reply import Attachment, Choice, Reply, markup, plain
 from handlers.training import quiz, service
 from handlers.training.bank import load_bank
-from handlers.training.pdf import certificate_pdf
 from handlers.training.quiz import DrawnQuestion
 from handlers.training.texts import format_day, quiz_result_message
 from storage import training
@@ -121,6 +120,8 @@ def _finish(ctx: Context, draft: Draft, drawn: list[DrawnQuestion], said: str) -
         number=data.number,
         day=format_day(data.valid_until, ctx.language),
     )
+    from handlers.training.pdf import certificate_pdf  # fpdf2 is heavy: loaded when someone passes
+
     pdf = Attachment(
         kind="document",
         filename=f"{data.number}.pdf",
