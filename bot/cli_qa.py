@@ -15,24 +15,8 @@ from pathlib import Path
 
 import click
 
+from bot.cli_admin import ROLE_NAMES, _engine, _org
 from storage.enums import Country, Role
-
-ROLE_NAMES = [r.value for r in Role]
-
-
-def _engine(obj):  # type: ignore[no-untyped-def]
-    from bot.app import open_database
-
-    return open_database(obj.settings)
-
-
-def _org(session, slug: str):  # type: ignore[no-untyped-def]
-    from storage.organisations import organisation_by_slug
-
-    org = organisation_by_slug(session=session, slug=slug)
-    if org is None:
-        raise click.ClickException(f"no organisation '{slug}' (see: nis2bot org list)")
-    return org
 
 
 def register(main: click.Group) -> None:

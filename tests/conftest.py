@@ -120,3 +120,24 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The operator's ``nis2bot`` command on a fresh database; ``cli(*args, ok=False)`` expects a
+    failure. Both outcomes are asserted, with the output in the message."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
+    monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return invoke

@@ -4,27 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
-
-from bot.cli import main
-
-
-@pytest.fixture
-def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
-    monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, result.output
-        return result
-
-    return invoke
 
 
 def test_demo_seed_then_reports_in_three_formats(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -6,26 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from bot.cli import main
 from handlers.qa.kb import KB_DIR
-
-
-@pytest.fixture
-def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
-    monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, result.output
-        return result
-
-    return invoke
 
 
 def test_ask_json_answers_with_entry_confidence_and_sources(cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,28 +7,9 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from bot.cli import main
 from storage import training
 from storage.db import make_engine, unit_of_work
 from storage.organisations import organisation_by_slug
-
-
-@pytest.fixture
-def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
-    monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, result.output
-        return result
-
-    return invoke
 
 
 def _records(db_url: str) -> int:
