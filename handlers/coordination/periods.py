@@ -8,13 +8,13 @@ public holidays of NL or BE skipped: 1 January is always a holiday) at a configu
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
+from handlers.training.workdays import public_holidays
+from storage.enums import Country
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-/ ]?\s*[qQkK]\s*([1-4]))?\s*$")
 
@@ -117,13 +117,8 @@ def local_date(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
-@functools.cache
-def _holidays(country: str, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(country.upper(), years=year).keys())
-
-
 def is_working_day(day: date, country: str) -> bool:
-    return day.weekday() < 5 and day not in _holidays(country, day.year)
+    return day.weekday() < 5 and day not in public_holidays(Country(country), day.year)
 
 
 def first_working_day(day: date, country: str) -> date:
