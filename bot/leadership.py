@@ -104,6 +104,12 @@ class PostgresLeadership:
         self.url = url
         self.poll_seconds = poll_seconds
         self.ping_seconds = ping_seconds
+        # A leader that hangs (frozen process, paused VM, network partition) keeps its connection
+        # open, and PostgreSQL would keep the lock until TCP keepalive notices (2 hours by
+        # default): no standby would ever take over. The leader pings every ``ping_seconds``, so
+        # its session is never idle for long; one idle for ``lease_seconds`` belongs to a leader
+        # that stopped, and the server ends it, which releases the lock (idle_session_timeout).
+        self.lease_seconds = max(6.0, 3 * ping_seconds)
         self._connection: psycopg.Connection | None = None
         self._leader = False
 
@@ -136,7 +142,13 @@ class PostgresLeadership:
         row = self._connection.execute(
             "SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)
         ).fetchone()
-        return bool(row and row[0])
+        locked = bool(row and row[0])
+        if locked and self._connection.info.server_version >= 140000:  # the setting is from 14
+            self._connection.execute(
+                "SELECT set_config('idle_session_timeout', %s, false)",
+                (f"{int(self.lease_seconds * 1000)}",),
+            )
+        return locked
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Return when stopped; raise LeadershipLost when the lock connection is gone."""
@@ -146,8 +158,10 @@ class PostgresLeadership:
             if stop.is_set():
                 return
             try:
-                await asyncio.to_thread(self._ping)
-            except psycopg.Error as error:
+                # Bounded: a leader cut off from the database must not go on acting for minutes
+                # while a standby has taken over; by the lease's end the server has let go.
+                await asyncio.wait_for(asyncio.to_thread(self._ping), timeout=self.lease_seconds)
+            except (psycopg.Error, TimeoutError) as error:
                 self._leader = False
                 self._drop_connection()
                 raise LeadershipLost(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,6 +22,8 @@ from bot.leadership import (
 )
 from storage.db import make_engine
 from tests.fakes.aio import run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_second_instance_on_one_sqlite_database_refuses_clearly(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -133,4 +137,41 @@ def test_a_standby_stops_waiting_when_told_to(db_url: str) -> None:
         assert run(scenario()) is False
     finally:
         leader.release()
+        standby.release()
+
+
+@postgres_only
+def test_a_frozen_leader_loses_the_lock_to_a_standby(db_url: str) -> None:
+    """SIGSTOP (a paused VM, a hung process): the connection stays open, but the leader stops
+    pinging, so the server ends its idle session after the lease and a standby takes over."""
+    url = _pg(db_url)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import asyncio, sys, time
+                sys.path.insert(0, {str(ROOT)!r})
+                from bot.leadership import PostgresLeadership
+                leader = PostgresLeadership({url!r}, ping_seconds=1)
+                assert asyncio.run(leader.acquire(asyncio.Event()))
+                print("leading", flush=True)
+                time.sleep(600)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    standby = PostgresLeadership(url, poll_seconds=0.2)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "leading"
+        holder.send_signal(signal.SIGSTOP)
+        assert standby._try_lock() is False
+        # Lease 6 s (the minimum) plus a poll: well inside the 10 s the issue asks for.
+        assert run(asyncio.wait_for(standby.acquire(asyncio.Event()), timeout=10)) is True
+    finally:
+        holder.kill()
+        holder.wait()
         standby.release()
