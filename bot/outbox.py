@@ -23,9 +23,10 @@ from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from bot.messages import Attachment, DeliveryResult, Outbound
 from bot.observability import DELIVERY_DELAY_SECONDS, DELIVERY_FAILURES
@@ -35,6 +36,8 @@ from storage.clock import utc_now
 from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
+RECORD_ATTEMPTS = 5  # tries to write an outcome, over about 3 s: a dropped connection, a fail-over
+_T = TypeVar("_T")
 
 
 class DeliveryError(Exception):
@@ -349,7 +352,11 @@ class OutboxWorker:
             blocked = held is not None and held < job.message.outbox_id
             # An earlier message of this chat failed meanwhile (in a task queued before this
             # one): wait for its retry instead of overtaking it.
-            ok = False if blocked else await self._deliver_one(job)
+            try:
+                ok = False if blocked else await self._deliver_one(job)
+            except Exception:  # the outcome could not be recorded (database away): due again
+                log.exception("outbox %s: outcome not recorded", job.message.outbox_id)
+                ok = False
             if not ok:
                 # A failed message blocks the ones after it in this chat (order matters, e.g. a
                 # question after its context); they are picked up again with it on a later pass.
@@ -367,17 +374,17 @@ class OutboxWorker:
                 async with transport.pacer.slot(message.chat_id):
                     result = await transport.deliver(message)
             except DeliveryError as error:
-                failed = await asyncio.to_thread(self._record_failure, job, error)
+                failed = await _recording(self._record_failure, job, error)
                 self._hold(message, retrying=not failed)
                 return False
             except Exception as error:  # a bug or an unexpected library error: retry, bounded
                 log.exception("delivery of outbox %s raised", message.outbox_id)
-                failed = await asyncio.to_thread(
+                failed = await _recording(
                     self._record_failure, job, DeliveryError(repr(error), retryable=True)
                 )
                 self._hold(message, retrying=not failed)
                 return False
-            await asyncio.to_thread(self._record_sent, message.outbox_id, result.external_id)
+            await _recording(self._record_sent, message.outbox_id, result.external_id)
             self._hold(message, retrying=False)
             return True
         finally:
@@ -426,6 +433,19 @@ class OutboxWorker:
         if failed and self.on_failed:
             self.on_failed(job.message.outbox_id, str(error))
         return failed
+
+
+async def _recording(record: Callable[..., _T], *args: object) -> _T:
+    """Write an outcome, again after a dropped database connection: the message already went
+    out (or failed), and an outcome left unrecorded means the message is sent a second time."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            return await asyncio.to_thread(record, *args)
+        except OperationalError:  # the pool replaces the dead connection (pool_pre_ping)
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def backoff(attempts: int) -> float:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bot.messages import Inbound
 from bot.observability import HANDLE_SECONDS, UPDATES
@@ -87,7 +88,9 @@ class Pipeline:
                 replies = handle_event(session, event, now=now, settings=self.settings)
                 ids = _queue_replies(session, event, replies, now)
                 return HandleResult(duplicate=False, outbox_ids=ids)
-        except Exception:
+        except Exception as error:
+            if isinstance(error, DBAPIError) and error.connection_invalidated:
+                raise  # a lost connection, not a bug: no apology, the event comes again
             reference = secrets.token_hex(3).upper()
             log.exception(
                 "event %s/%s failed, reference %s", event.platform, event.event_id, reference

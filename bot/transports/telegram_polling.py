@@ -69,7 +69,12 @@ class UpdatePoller:
         failures = 0
         try:
             while not stop.is_set():
-                await self._store_offset()
+                try:
+                    await self._store_offset()
+                except Exception:  # the database is away: confirm nothing to Telegram yet
+                    log.exception("could not store the update offset; trying again")
+                    await _sleep_or_stop(stop, 1.0)
+                    continue
                 try:
                     updates = await self._poll(stop)
                     failures = 0
