@@ -39,7 +39,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from telegram_common import database, enrol_all, percentile, running_bot
 
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
 from tests.fakes.telegram_api import FakeTelegramAPI

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import click
@@ -70,7 +69,7 @@ def chat(
 
     settings = obj.settings
     if settings.log_level == "INFO":  # the chat is for people: only warnings on screen
-        logging.getLogger().setLevel(logging.WARNING)
+        configure_logging(settings, level="WARNING")
     sys.exit(
         run_console(
             settings,

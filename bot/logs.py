@@ -22,7 +22,8 @@ TOKEN_PATTERNS = [
     re.compile(r"\bsyt_[A-Za-z0-9_-]{10,}\b"),  # Synapse access token
     re.compile(r"(?i)(access_token=|password=|Bearer )[^\s&'\"]+"),
 ]
-NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "nio", "alembic", "apscheduler")
+# bm25s sets its own logger to DEBUG and says "Building index" at every start.
+NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "nio", "alembic", "apscheduler", "bm25s")
 
 
 def _secret_values(settings: Settings) -> list[str]:
@@ -70,8 +71,13 @@ class RedactingFormatter(logging.Formatter):
         return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, *, level: str | None = None) -> None:
+    """``level`` overrides the setting (the terminal chat shows warnings only)."""
+    level = level or settings.log_level
     handler = logging.StreamHandler()
+    # The handler filters too: a library that sets its own logger to DEBUG when it is imported
+    # (bm25s does, after this runs) must not flood the log or the terminal chat.
+    handler.setLevel(level)
     handler.setFormatter(
         RedactingFormatter(_secret_values(settings), as_json=settings.log_format == "json")
     )
@@ -79,6 +85,6 @@ def configure_logging(settings: Settings) -> None:
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(handler)
-    root.setLevel(settings.log_level)
+    root.setLevel(level)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -25,7 +25,7 @@ from bot.app import AlarmClock, Runtime, build_runtime
 from bot.config import Settings
 from bot.leadership import InstanceLockError, Leadership, leadership_for
 from bot.observability import LEADER, HealthServer, watch_database
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from bot.transports import TransportStartError
 from storage import incidents
 

@@ -109,6 +109,17 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
 
 def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
     spec = find_command(name)
+    if spec is None and name in STOP | BACK:
+        return [
+            Reply(
+                plain(
+                    ctx.t(
+                        "There is no conversation to stop or go back in right now. "
+                        "Type /help to see what you can do."
+                    )
+                )
+            )
+        ]
     if spec is None:
         return [
             Reply(

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from sqlmodel import select
 
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from bot.pipeline import HandleResult
 from storage.db import make_engine, unit_of_work
 from storage.enums import Role

@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from bot.messages import DeliveryResult, Outbound
-from bot.outbox import DeliveryError, OutboxWorker, unlimited
+from bot.outbox import DeliveryError, OutboxWorker
+from bot.pacing import unlimited
 from schedules.jobs import run_job
 from storage import dialogs, outbox
 from storage.db import unit_of_work

@@ -7,7 +7,8 @@ import asyncio
 from bot.app import build_runtime
 from bot.config import Settings
 from bot.messages import DeliveryResult, Outbound
-from bot.outbox import DeliveryError, unlimited
+from bot.outbox import DeliveryError
+from bot.pacing import unlimited
 from storage import audit, outbox
 from storage.db import unit_of_work
 from storage.enums import Role

@@ -64,3 +64,13 @@ def test_http_client_loggers_that_print_urls_stay_quiet(captured) -> None:  # ty
     captured("text")
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
     assert logging.getLogger("nio").getEffectiveLevel() >= logging.WARNING
+
+
+def test_a_library_that_sets_its_own_logger_to_debug_stays_quiet(captured) -> None:  # type: ignore[no-untyped-def]
+    stream = captured("text")
+    chatty = logging.getLogger("bm25s-like")
+    chatty.setLevel(logging.DEBUG)  # as bm25s does when it is imported
+    chatty.debug("Building index from tokens")
+    chatty.warning("a real warning")
+    out = stream.getvalue()
+    assert "Building index" not in out and "a real warning" in out

@@ -132,6 +132,7 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(bot: Harness) -> None
     whoami = bot.say(me, "/wie").replies[0].text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in whoami
     assert "ken ik niet" in bot.say(me, "/doesnotexist").text
+    assert "geen gesprek om te stoppen" in bot.say(me, "/stop").text  # nothing open: no riddle
     assert "ken ik niet" in bot.say(me, "/" + "a" * 500).text
 
 

@@ -15,7 +15,7 @@ import pytest
 from bot.app import build_runtime
 from bot.config import Settings
 from bot.messages import DeliveryResult, Inbound, Outbound
-from bot.outbox import unlimited
+from bot.pacing import unlimited
 from bot.runner import serve
 from bot.transports import TransportStartError
 from storage.enums import Role

@@ -18,7 +18,7 @@ from typing import TextIO
 from bot.app import AlarmClock, Runtime, build_runtime, open_database
 from bot.config import Settings
 from bot.messages import DeliveryResult, Inbound, Outbound
-from bot.outbox import unlimited
+from bot.pacing import unlimited
 from handlers.i18n import normalise_language, t
 from handlers.people.demo import (
     DEMO_SLUG,

@@ -38,7 +38,7 @@ from nio import (
 from bot.app import Runtime
 from bot.config import Settings
 from bot.messages import DeliveryResult, Inbound, Outbound
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from bot.transports import TransportStartError
 from bot.transports.matrix_inbound import PLATFORM, Invite, after_own_join, inbound_of, invite_of
 from bot.transports.matrix_login import log_in, read_kv, since_key, write_kv

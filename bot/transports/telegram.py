@@ -26,7 +26,8 @@ from telegram.request import HTTPXRequest
 from bot.app import Runtime
 from bot.config import Settings
 from bot.messages import Choice, DeliveryResult, Outbound
-from bot.outbox import DeliveryError, Pacer
+from bot.outbox import DeliveryError
+from bot.pacing import Pacer
 from bot.transports import TransportStartError
 from bot.transports.telegram_inbound import PLATFORM, TOKEN_PREFIX, callback_token, token_key
 from bot.transports.telegram_inbound import to_inbound as update_to_inbound

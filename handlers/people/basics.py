@@ -26,7 +26,7 @@ def help_command(ctx: Context, args: list[str]) -> Reply:
         )
     ]
     for spec in commands_for(role):
-        usage = f" {spec.usage}" if spec.usage else ""
+        usage = f" {ctx.t(spec.usage)}" if spec.usage else ""  # "[what happened]" is translated
         lines.append(
             markup(
                 "/{name}{usage} — {summary}",

@@ -3,7 +3,7 @@ chat in order. And 50 people writing in while getUpdates and the sends fail: eac
 
 from __future__ import annotations
 
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from storage.enums import Role
 from tests.fakes.aio import run
 from tests.fakes.telegram_api import FakeTelegramAPI

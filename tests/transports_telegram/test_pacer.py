@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-import bot.outbox as outbox_module
-from bot.outbox import Pacer, SlidingWindow
+import bot.pacing as pacing_module
+from bot.pacing import Pacer, SlidingWindow
 from bot.transports.telegram import chat_rate
 from tests.fakes.aio import run
 
@@ -24,7 +24,7 @@ class FakeMonotonic:
 @pytest.fixture
 def mono(monkeypatch: pytest.MonkeyPatch) -> FakeMonotonic:
     clock = FakeMonotonic()
-    monkeypatch.setattr(outbox_module.time, "monotonic", clock)
+    monkeypatch.setattr(pacing_module.time, "monotonic", clock)
     return clock
 
 
