@@ -22,7 +22,7 @@ from handlers.training.college_reminders import send_college_reminders
 from handlers.training.coordinator import digest_text
 from handlers.training.workdays import work_calendar
 from schedules.jobs import JobOptions, job
-from storage import organisations, people, runs, training
+from storage import organisations, people, runs
 from storage.db import unit_of_work
 from storage.enums import Role
 from storage.models import Organisation
@@ -105,7 +105,7 @@ def training_digest(
                 organisation_id=org.id,
             ):
                 continue
-            chats = training.private_chats(session=session, organisation_id=org.id)  # type: ignore[arg-type]
+            chats = people.private_chat_map(session=session, organisation_id=org.id)  # type: ignore[arg-type]
             ctx = Context(session, now, settings, organisation=org)
             for coordinator in people.list_people(
                 session=session,

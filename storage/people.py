@@ -120,18 +120,14 @@ def note_private_chat(*, session: Session, identity: Identity, chat_id: str, now
     session.flush()
 
 
-def private_chats_of(
-    *, session: Session, organisation_id: int, person_id: int
-) -> list[tuple[str, str]]:
-    """(platform, chat id) where a private message reaches this person, freshest account first.
+def _ranked_chats(identities: list[Identity]) -> list[tuple[str, str]]:
+    """(platform, chat id) of the reachable identities, freshest account first.
 
     Telegram's private chat id is the user id, so a Telegram account is reachable even before its
     first private message; a Matrix account only once it has a direct room with the bot.
     """
     found = []
-    for identity in identities_of(
-        session=session, organisation_id=organisation_id, person_id=person_id
-    ):
+    for identity in identities:
         chat = identity.private_chat_id
         if chat is None and identity.platform in ("telegram", "console"):
             chat = identity.external_id
@@ -139,6 +135,31 @@ def private_chats_of(
             found.append((identity.last_seen_at, identity.id, identity.platform, chat))
     found.sort(key=lambda row: (row[0] is not None, row[0] or datetime.min, row[1]), reverse=True)
     return [(platform, chat) for _seen, _id, platform, chat in found]
+
+
+def private_chats_of(
+    *, session: Session, organisation_id: int, person_id: int
+) -> list[tuple[str, str]]:
+    """(platform, chat id) where a private message reaches this person, freshest account first."""
+    return _ranked_chats(
+        identities_of(session=session, organisation_id=organisation_id, person_id=person_id)
+    )
+
+
+def private_chat_map(*, session: Session, organisation_id: int) -> dict[int, tuple[str, str]]:
+    """person id -> the (platform, chat id) ``private_chats_of`` would pick first, for everyone
+    of the organisation in one query (fan-outs to thousands of people)."""
+    by_person: dict[int, list[Identity]] = {}
+    for identity in session.exec(
+        select(Identity).where(Identity.organisation_id == organisation_id)
+    ):
+        by_person.setdefault(identity.person_id, []).append(identity)
+    chats = {}
+    for person_id, identities in by_person.items():
+        ranked = _ranked_chats(identities)
+        if ranked:
+            chats[person_id] = ranked[0]
+    return chats
 
 
 def person_by_private_chat(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.models import Identity, Person
+from storage.models import Person
 from storage.training_models import (
     COUNTING_METHODS,
     CollegeReminderSent,
@@ -371,20 +371,6 @@ def college_reminders_sent(
 
 
 # --- people and their private chats -------------------------------------------------------------
-
-
-def private_chats(*, session: Session, organisation_id: int) -> dict[int, tuple[str, str]]:
-    """person id -> (platform, external id) of their most recently linked identity.
-
-    One chat per person, so a person on two platforms is not nudged twice. On Telegram and in the
-    terminal the private chat id is the user id; the Matrix transport resolves a user id to the DM.
-    """
-    statement = (
-        select(Identity.person_id, Identity.platform, Identity.external_id)
-        .where(Identity.organisation_id == organisation_id)
-        .order_by(Identity.id)
-    )
-    return {int(pid): (platform, ext) for pid, platform, ext in session.exec(statement).all()}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -43,7 +43,7 @@ def send_college_reminders(
     )
     if not due:
         return 0
-    chats = training.private_chats(session=session, organisation_id=org.id)
+    chats = people.private_chat_map(session=session, organisation_id=org.id)
     secretaries = people.list_people(
         session=session, organisation_id=org.id, role=Role.SECRETARY.value
     )

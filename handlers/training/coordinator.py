@@ -315,7 +315,7 @@ def decide(ctx: Context, record, person: Person, *, confirmed: bool) -> None:  #
         record_id=record.id,
         person_id=person.id,
     )
-    chats = training.private_chats(session=ctx.session, organisation_id=ctx.org.id)
+    chats = people.private_chat_map(session=ctx.session, organisation_id=ctx.org.id)
     if person.id in chats:
         platform, chat_id = chats[person.id]
         text = (

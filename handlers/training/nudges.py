@@ -53,7 +53,7 @@ def plan(
     calendar = work_calendar(country, tz, policy)
     if not ignore_office_hours and not calendar.is_office_moment(now):
         return []  # the cheap exit for the ticks outside office hours: no query at all
-    chats = training.private_chats(session=session, organisation_id=org.id)
+    chats = people.private_chat_map(session=session, organisation_id=org.id)
     pending = {
         record.person_id
         for record, _ in training.pending_declarations(session=session, organisation_id=org.id)

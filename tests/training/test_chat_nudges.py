@@ -189,3 +189,27 @@ def test_many_people_are_nudged_exactly_once_across_runs(engine, features, clock
     assert sorted(r.chat_id for r in rows) == sorted(senders)
     assert len({r.idempotency_key for r in rows}) == 25
     assert timedelta(0) <= clock.now - MONDAY_10_LOCAL
+
+
+def test_a_matrix_user_is_nudged_in_their_direct_room_not_at_their_user_id(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """On Matrix a private message goes to the direct room the person talks to the bot in; the
+    user id is no room. Someone without a direct room yet is not reachable (and not nudged)."""
+    from storage import people
+    from storage.models import Identity
+
+    clock.now = MONDAY_10_LOCAL
+    bot = Harness(engine, features, clock)
+    org = bot.org()
+    with_room, with_room_id = _due_employee(bot, org, platform="matrix")
+    without_room, _ = _due_employee(bot, org, platform="matrix")
+    with unit_of_work(engine) as session:
+        identity = session.exec(select(Identity).where(Identity.external_id == with_room)).one()
+        people.note_private_chat(
+            session=session, identity=identity, chat_id="!dm:gemeente.nl", now=clock()
+        )
+    assert _nudges(bot) == 1
+    assert [(r.platform, r.chat_id) for r in _training_rows(bot)] == [("matrix", "!dm:gemeente.nl")]
+    assert bot.outbox_for(without_room) == [] and bot.outbox_for(with_room) == []
+    assert with_room_id > 0
