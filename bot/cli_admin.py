@@ -171,7 +171,7 @@ def register(main: click.Group) -> None:
             return
         click.echo(code)
         click.echo(f"  role {role}, {uses} use(s), valid until {expires_at:%Y-%m-%d %H:%M} UTC")
-        click.echo(f"  the new person sends: /start {code}")
+        click.echo(f"  the new person sends: /start {code} (Telegram) or !start {code} (Matrix)")
         if link:
             click.echo(f"  Telegram: {link}")
 
