@@ -46,7 +46,7 @@ def help_command(ctx: Context, args: list[str]) -> Reply:
     summary=N_("choose Dutch or English"),
     usage="nl|en",
     aliases=("language",),
-    in_dialog=False,
+    in_dialog=True,  # also during the onboarding questions: the dialog resumes in the new language
 )
 def language_command(ctx: Context, args: list[str]) -> Reply:
     wanted = args[0].lower() if args else ""
@@ -68,12 +68,17 @@ def language_command(ctx: Context, args: list[str]) -> Reply:
 )
 def whoami_command(ctx: Context, args: list[str]) -> Reply:
     me = ctx.me
-    department = me.department or ctx.t("(no department)")
+    # The "no department" words carry their own brackets: one sentence each, never "((…))".
+    sentence = (
+        ctx.t("You are {name} ({department}), {role} at {org}. Language: {language}.")
+        if me.department
+        else ctx.t("You are {name} (no department), {role} at {org}. Language: {language}.")
+    )
     return Reply(
         markup(
-            ctx.t("You are {name} ({department}), {role} at {org}. Language: {language}."),
+            sentence,
             name=me.name,
-            department=department,
+            department=me.department or "",
             role=role_label(me.role, ctx.language),
             org=ctx.org.name,
             language=ctx.language,
