@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import datetime
 
 import click
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import configure_logging
+from storage.clock import utc_now
 from storage.enums import Role
 
 ROLE_NAMES = [r.value for r in Role]
 
 
 class Obj:
-    def __init__(self, config: str | None) -> None:
+    """What every subcommand shares: the settings, loaded once, and the clock.
+
+    Commands read "now" from ``obj.now()`` rather than the system clock, so that a test can hand
+    the CLI its own clock (``CliRunner().invoke(main, args, obj=Obj(None, clock=...))``) and a
+    result judged against "now" (a deadline open or missed) never depends on the day it runs."""
+
+    def __init__(self, config: str | None, clock: Callable[[], datetime] = utc_now) -> None:
         self.config = config
+        self.now = clock
         self._settings: Settings | None = None
 
     @property
@@ -40,7 +50,10 @@ class Obj:
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:
     """nis2bot: a municipality's NIS2 duties in the chat its people already use."""
-    ctx.obj = Obj(config)
+    if isinstance(ctx.obj, Obj):  # handed in by a caller (a test) with its own clock
+        ctx.obj.config = config
+    else:
+        ctx.obj = Obj(config)
 
 
 @main.command()

@@ -56,7 +56,6 @@ def _print(rows: list[dict], as_json: bool, columns: list[str]) -> None:
 
 
 def register(main: click.Group) -> None:
-    from storage.clock import utc_now
     from storage.db import unit_of_work
 
     @main.group()
@@ -95,14 +94,14 @@ def register(main: click.Group) -> None:
                 name=name,
                 country=country,
                 timezone=timezone,
-                now=utc_now(),
+                now=obj.now(),
             )
             audit.record_audit(
                 session=session,
                 organisation_id=new.id,
                 actor="operator",
                 action="organisation.created",
-                now=utc_now(),
+                now=obj.now(),
                 detail={"slug": slug},
             )
         click.echo(f"organisation {slug} created ({name}, {country}, {timezone})")
@@ -151,7 +150,7 @@ def register(main: click.Group) -> None:
                 role=Role(role),
                 uses=uses,
                 valid_for=valid_for,
-                now=utc_now(),
+                now=obj.now(),
                 actor="operator",
             )
             code, expires_at = made.code, made.expires_at
@@ -207,7 +206,7 @@ def register(main: click.Group) -> None:
                 session=session,
                 organisation_id=found.id,
                 rows=rows,
-                now=utc_now(),
+                now=obj.now(),
                 actor="operator",
             )
             if errors:
@@ -259,7 +258,7 @@ def register(main: click.Group) -> None:
                         session=session,
                         organisation_id=_org(session, org_slug).id,
                         rows=rows,
-                        now=utc_now(),
+                        now=obj.now(),
                         actor="operator",
                     )
                     if errors:
@@ -287,24 +286,33 @@ def register(main: click.Group) -> None:
     @click.option("--id", "chat_id", required=True, help="Telegram chat id or Matrix room id.")
     @click.pass_obj
     def room_link(obj, org_slug, purpose, platform, chat_id) -> None:  # type: ignore[no-untyped-def]
-        from storage import audit, rooms
+        from storage import audit, organisations, rooms
 
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
-            _linked, created = rooms.link_room(
-                session=session,
-                organisation_id=found.id,
-                purpose=purpose,
-                platform=platform,
-                chat_id=chat_id,
-                now=utc_now(),
-            )
+            try:
+                _linked, created = rooms.link_room(
+                    session=session,
+                    organisation_id=found.id,
+                    purpose=purpose,
+                    platform=platform,
+                    chat_id=chat_id,
+                    now=obj.now(),
+                )
+            except rooms.RoomTaken as taken:
+                owner = organisations.organisation_by_id(
+                    session=session, organisation_id=taken.owner_id
+                )
+                raise click.ClickException(
+                    f"{platform} {chat_id} is already a room of '{owner.slug if owner else '?'}'; "
+                    "a room belongs to one organisation, so nothing was linked"
+                ) from None
             audit.record_audit(
                 session=session,
                 organisation_id=found.id,
                 actor="operator",
                 action="room.linked",
-                now=utc_now(),
+                now=obj.now(),
                 detail={"purpose": purpose, "platform": platform, "chat_id": chat_id},
             )
         click.echo(
@@ -339,7 +347,7 @@ def register(main: click.Group) -> None:
         done = run_job(
             name,
             _engine(obj),
-            utc_now(),
+            obj.now(),
             feature_settings(obj.settings),
             JobOptions(organisation_slug=org_slug, ignore_office_hours=ignore_office_hours),
         )

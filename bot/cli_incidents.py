@@ -7,7 +7,6 @@ import click
 
 def register(main: click.Group) -> None:
     from bot.cli_admin import _engine, _org
-    from storage.clock import utc_now
     from storage.db import unit_of_work
 
     existing = main.commands.get("export")
@@ -30,7 +29,7 @@ def register(main: click.Group) -> None:
         from handlers.incidents.export import to_csv, to_json
         from storage import audit
 
-        now = utc_now()
+        now = obj.now()
         with unit_of_work(_engine(obj)) as session:
             org = _org(session, org_slug)
             rows = build(session, org, now)

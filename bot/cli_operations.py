@@ -16,7 +16,6 @@ from bot.cli_admin import _engine, _org
 
 
 def register(main: click.Group) -> None:
-    from storage.clock import utc_now
     from storage.db import unit_of_work
 
     org_group = main.commands["org"]
@@ -33,7 +32,7 @@ def register(main: click.Group) -> None:
                 organisation_id=found.id,
                 actor="operator",
                 action="organisation.suspended" if suspended else "organisation.resumed",
-                now=utc_now(),
+                now=obj.now(),
             )
         click.echo(f"{slug}: {'suspended' if suspended else 'active'}")
 
@@ -109,7 +108,7 @@ def register(main: click.Group) -> None:
                 organisation_id=found.id,
                 actor="operator",
                 action="organisation.changed",
-                now=utc_now(),
+                now=obj.now(),
                 detail={"fields": changed},
             )
             shown = {
@@ -166,7 +165,7 @@ def register(main: click.Group) -> None:
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
             if not tenancy.forget_person(
-                session=session, organisation_id=found.id, person_id=person_id, now=utc_now()
+                session=session, organisation_id=found.id, person_id=person_id, now=obj.now()
             ):
                 raise click.ClickException(f"no person {person_id} in {org_slug}")
             audit.record_audit(
@@ -174,7 +173,7 @@ def register(main: click.Group) -> None:
                 organisation_id=found.id,
                 actor="operator",
                 action="person.forgotten",
-                now=utc_now(),
+                now=obj.now(),
                 detail={"person_id": person_id},
             )
         click.echo(f"person {person_id} of {org_slug} forgotten; aggregates kept")

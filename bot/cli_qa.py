@@ -132,7 +132,6 @@ def register(main: click.Group) -> None:
         from handlers.qa.kb import check_overrides, read_raw
         from handlers.qa.overrides import ORG_ENGINES, WHOLE_ENTRY
         from storage import audit, questions
-        from storage.clock import utc_now
         from storage.db import unit_of_work
 
         errors = check_overrides(file, get_engine().entries)
@@ -142,7 +141,7 @@ def register(main: click.Group) -> None:
             for error in errors:
                 click.echo(error, err=True)
             raise SystemExit(1)
-        now = utc_now()
+        now = obj.now()
         with unit_of_work(_engine(obj)) as session:
             org = _org(session, org_slug)
             for _, table in tables:
@@ -199,20 +198,19 @@ def register(main: click.Group) -> None:
     def override_remove(obj, entry_id: str, org_slug: str) -> None:  # type: ignore[no-untyped-def]
         from handlers.qa.overrides import ORG_ENGINES
         from storage import audit, questions
-        from storage.clock import utc_now
         from storage.db import unit_of_work
 
         with unit_of_work(_engine(obj)) as session:
             org = _org(session, org_slug)
             removed = questions.remove_overrides(
-                session=session, organisation_id=org.id, entry_id=entry_id, now=utc_now()
+                session=session, organisation_id=org.id, entry_id=entry_id, now=obj.now()
             )
             audit.record_audit(
                 session=session,
                 organisation_id=org.id,
                 actor="operator",
                 action="qa.kb_override_removed",
-                now=utc_now(),
+                now=obj.now(),
                 detail={"entry": entry_id, "rows": removed},
             )
             ORG_ENGINES.forget(org.id)

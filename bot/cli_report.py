@@ -38,12 +38,11 @@ def register(main: click.Group) -> None:
         from handlers.coordination.service import default_period, room_language, summary_for
         from handlers.coordination.summary import Audience
         from handlers.reply import to_plain_text
-        from storage.clock import utc_now
         from storage.db import unit_of_work
         from storage.organisations import organisation_by_slug
 
         engine = open_database(obj.settings)
-        now = utc_now()
+        now = obj.now()
         with unit_of_work(engine) as session:
             org = organisation_by_slug(session=session, slug=org_slug)
             if org is None:
@@ -103,7 +102,6 @@ def register(main: click.Group) -> None:
         """Create (or fill) a demo municipality with people, rooms, audits and what else exists."""
         from bot.app import open_database
         from handlers.coordination.demo_seed import AlreadySeeded, seed_demo
-        from storage.clock import utc_now
         from storage.db import unit_of_work
 
         engine = open_database(obj.settings)
@@ -112,7 +110,7 @@ def register(main: click.Group) -> None:
                 made = seed_demo(
                     session=session,
                     slug=org_slug,
-                    now=utc_now(),
+                    now=obj.now(),
                     people_count=people_count,
                     random_seed=random_seed,
                 )

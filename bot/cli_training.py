@@ -37,7 +37,6 @@ def register(main: click.Group) -> None:
         """Columns: name and/or e-mail, date (day before month), method (optional)."""
         from bot.app import open_database
         from handlers.training.importing import import_attendance
-        from storage.clock import utc_now
         from storage.db import unit_of_work
         from storage.organisations import organisation_by_slug
 
@@ -51,7 +50,7 @@ def register(main: click.Group) -> None:
                     raise click.ClickException(
                         f"no organisation '{org_slug}' (see: nis2bot org list)"
                     )
-                outcome = import_attendance(session, org, data, now=utc_now())
+                outcome = import_attendance(session, org, data, now=obj.now())
                 if not outcome.ok:
                     raise _Rollback
         except _Rollback:
@@ -99,7 +98,6 @@ def register_listings(training: click.Group) -> None:
         from bot.app import open_database
         from handlers.training.policy import policy_from_settings
         from storage import audit
-        from storage.clock import utc_now
         from storage.db import unit_of_work
         from storage.organisations import organisation_by_slug
 
@@ -125,7 +123,7 @@ def register_listings(training: click.Group) -> None:
                     organisation_id=org.id,
                     actor="operator",
                     action="training.policy_changed",
-                    now=utc_now(),
+                    now=obj.now(),
                     detail={"training": stored},
                 )
         shown = {f.name: getattr(policy, f.name) for f in dataclasses.fields(policy)}
@@ -145,7 +143,6 @@ def register_listings(training: click.Group) -> None:
         from bot.app import open_database
         from handlers.training import service
         from handlers.training.compliance import compliance_report
-        from storage.clock import utc_now
         from storage.db import unit_of_work
         from storage.organisations import organisation_by_slug
 
@@ -153,7 +150,7 @@ def register_listings(training: click.Group) -> None:
             org = organisation_by_slug(session=session, slug=org_slug)
             if org is None:
                 raise click.ClickException(f"no organisation '{org_slug}' (see: nis2bot org list)")
-            now = utc_now()
+            now = obj.now()
             report = compliance_report(
                 service.compliance_inputs(session, org),
                 service.local_day(now, org),

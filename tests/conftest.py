@@ -123,12 +123,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def cli(db_url, tmp_path, monkeypatch, clock):  # type: ignore[no-untyped-def]
     """The operator's ``nis2bot`` command on a fresh database; ``cli(*args, ok=False)`` expects a
-    failure. Both outcomes are asserted, with the output in the message."""
+    failure. Both outcomes are asserted, with the output in the message. The command reads "now"
+    from the test's ``clock``, never from the calendar."""
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli import Obj, main
 
     monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
     monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
@@ -136,7 +137,7 @@ def cli(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), catch_exceptions=False)
+        result = runner.invoke(main, list(args), obj=Obj(None, clock=clock), catch_exceptions=False)
         assert (result.exit_code == 0) == ok, result.output
         return result
 

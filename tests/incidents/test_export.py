@@ -8,16 +8,20 @@ import json
 
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli import Obj, main
 from tests.harness import Harness
 from tests.incidents.chat_helpers import ISMT_ROOM, report_phishing, town
 
 
-def _export(db_url: str, tmp_path, monkeypatch, *args: str) -> str:  # type: ignore[no-untyped-def]
+def _export(db_url: str, tmp_path, monkeypatch, clock, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """Runs the export with the scenario's clock: whether a deadline is open or missed is judged
+    against the test's "now", never against the day the test runs."""
     monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
     monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("NIS2BOT_CONFIG", raising=False)
-    result = CliRunner().invoke(main, ["export", "incidents", *args], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["export", "incidents", *args], obj=Obj(None, clock=clock), catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -37,7 +41,9 @@ def test_json_export_has_timeline_decisions_and_deadlines(
     engine, db_url, features, clock, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     _scenario(engine, features, clock)
-    rows = json.loads(_export(db_url, tmp_path, monkeypatch, "--org", "demo", "--format", "json"))
+    rows = json.loads(
+        _export(db_url, tmp_path, monkeypatch, clock, "--org", "demo", "--format", "json")
+    )
     (row,) = rows
     assert row["reference"] == "INC-2026-0001"
     assert row["significant"] is True and row["decided_by"] == "Isa Ismt"
@@ -60,7 +66,7 @@ def test_csv_export_to_a_file(engine, db_url, features, clock, tmp_path, monkeyp
     _scenario(engine, features, clock)
     out = tmp_path / "incidents.csv"
     said = _export(
-        db_url, tmp_path, monkeypatch, "--org", "demo", "--format", "csv", "--out", str(out)
+        db_url, tmp_path, monkeypatch, clock, "--org", "demo", "--format", "csv", "--out", str(out)
     )
     assert "1 incidents written" in said
     (row,) = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
@@ -70,6 +76,15 @@ def test_csv_export_to_a_file(engine, db_url, features, clock, tmp_path, monkeyp
     assert row["early_warning_state"] == "met"
     assert row["notification_state"] == "open"
     assert "significant" in row["timeline"] and "CSIRT belde terug" in row["timeline"]
+
+    # The same record exported after the 72 h deadline passed unsent: judged against the clock given.
+    clock.advance(days=4)
+    _export(
+        db_url, tmp_path, monkeypatch, clock, "--org", "demo", "--format", "csv", "--out", str(out)
+    )
+    (row,) = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert row["notification_state"] == "missed"
+    assert row["early_warning_state"] == "met"
 
 
 def test_export_of_an_unknown_organisation_fails_cleanly(db_url, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
