@@ -167,10 +167,13 @@ def _start_health(
     )
 
     def status() -> dict[str, object]:
+        transports = list(runtime.worker.transports.values())
+        warnings = [w for t in transports for w in getattr(t, "warnings", [])]
         return {
             "status": "ok",
             "role": "leader" if leadership.is_leader else "standby",
             "platforms": sorted(runtime.worker.transports),
+            **({"warnings": warnings} if warnings else {}),
         }
 
     health = HealthServer(settings.metrics_host, settings.metrics_port, status)

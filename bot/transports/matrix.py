@@ -8,8 +8,11 @@ without the e2e store: PITFALLS.md). A first start handles no history: a state-o
 starting position. Gaps (a ``limited`` timeline after downtime) are filled from ``/messages``.
 
 Rooms: see ``handlers.people.auto_enrol`` for who may invite the bot. A room with more than two
-members is a group room. Encrypted rooms cannot be read without the e2e extra: the bot says so,
-once per room, in both languages, unencrypted.
+members is a group room. The bot opens direct chats itself for enrolled people it cannot reach
+(matrix_direct). While its end-to-end encryption is off it cannot read encrypted rooms: it says so
+once, moves the person to a new unencrypted direct chat, and leaves (matrix_rooms). It leaves rooms
+everyone else left. At start it warns (log, /healthz) when another device of its own account has
+encryption keys: Element then creates every new direct chat with the bot encrypted.
 
 Out: ``deliver`` (matrix_outbound) sends ``m.notice`` events with transaction id
 ``nis2bot-<outbox id>``, paced by ``pacer``. nio's endless retries are switched off; the sync loop
@@ -31,6 +34,7 @@ from nio import (
     MegolmEvent,
     MessageDirection,
     RoomEncryptionEvent,
+    RoomMemberEvent,
     RoomMessagesResponse,
     SyncResponse,
 )
@@ -40,8 +44,17 @@ from bot.config import Settings
 from bot.messages import DeliveryResult, Inbound, Outbound
 from bot.pacing import Pacer
 from bot.transports import TransportStartError
-from bot.transports.matrix_inbound import PLATFORM, Invite, after_own_join, inbound_of, invite_of
+from bot.transports.matrix_http import PREFIX, call
+from bot.transports.matrix_inbound import (
+    PLATFORM,
+    Invite,
+    after_own_join,
+    inbound_of,
+    invite_of,
+    is_group,
+)
 from bot.transports.matrix_login import log_in, read_kv, since_key, write_kv
+from bot.transports.matrix_metrics import OTHER_KEY_DEVICES
 from bot.transports.matrix_outbound import (
     TRANSIENT_EXCEPTIONS,
     SyncFailed,
@@ -75,7 +88,13 @@ class MatrixTransport:
         self.client: AsyncClient | None = None
         self.since: str | None = None
         self.stats: Counter[str] = Counter()  # handled, duplicates, batches, sync_errors, ...
+        self.warnings: list[str] = []  # shown in /healthz
         self.rooms = RoomActions(self)
+        self.direct = self.rooms.direct
+
+    @property
+    def encryption_on(self) -> bool:
+        return False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -102,6 +121,31 @@ class MatrixTransport:
         self.client = client
         self.since = await asyncio.to_thread(read_kv, self.runtime.engine, self._since_key)
         log.info("Matrix: logged in as %s (device %s)", self.user_id, client.device_id)
+        await self.check_own_devices()
+
+    async def check_own_devices(self) -> None:
+        """Warn when another device of the bot's account has encryption keys (someone signed in
+        with Element): Element then creates every new direct chat with the bot encrypted."""
+        try:
+            answer = await call(
+                self._client, "POST", f"{PREFIX}/keys/query", {"device_keys": {self.user_id: []}}
+            )
+        except (*TRANSIENT_EXCEPTIONS, SyncFailed) as error:
+            log.warning("Matrix: could not check the account's devices (%s)", describe(error))
+            return
+        devices = ((answer or {}).get("device_keys") or {}).get(self.user_id) or {}
+        others = sorted(d for d in devices if d != self._client.device_id)
+        OTHER_KEY_DEVICES.set(len(others))
+        self.warnings = [w for w in self.warnings if not w.startswith("matrix: other devices")]
+        if others:
+            warning = (
+                f"matrix: other devices of {self.user_id} have encryption keys "
+                f"({', '.join(others)}); Element will create encrypted direct chats with the bot. "
+                "Sign those devices out (Element: Settings > Sessions) unless the bot's "
+                "encryption is meant to be on"
+            )
+            self.warnings.append(warning)
+            log.warning("%s", warning)
 
     async def close(self) -> None:
         if self.client is not None:
@@ -117,6 +161,27 @@ class MatrixTransport:
         while not stop.is_set() and not await self._warm_up(stop):
             await backoff.wait(stop)
         backoff.reset()
+        opener = asyncio.create_task(self._open_rooms(stop), name="matrix-direct-rooms")
+        try:
+            await self._sync_loop(stop, backoff)
+        finally:
+            opener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await opener
+
+    async def _open_rooms(self, stop: asyncio.Event) -> None:
+        """Direct chats for enrolled people the bot cannot reach (m.direct read first)."""
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                await self.direct.load()
+                break
+            except (*TRANSIENT_EXCEPTIONS, SyncFailed) as error:
+                log.warning("Matrix: reading m.direct failed (%s); retrying", describe(error))
+                await backoff.wait(stop)
+        await self.direct.run(stop, self.rooms.greet_opened)
+
+    async def _sync_loop(self, stop: asyncio.Event, backoff: Backoff) -> None:
         while not stop.is_set():
             try:
                 response = await self._sync(
@@ -153,6 +218,8 @@ class MatrixTransport:
                 await self.handle_batch(response, timelines=False)
                 await self.store_since(response.next_batch)
                 log.info("Matrix: first start, history before now is not answered")
+            for room_id in list(self._client.rooms):
+                await self.rooms.leave_if_alone(room_id)  # everyone left while the bot was away
             return True
         except (*TRANSIENT_EXCEPTIONS, SyncFailed) as error:
             self.stats["sync_errors"] += 1
@@ -213,14 +280,28 @@ class MatrixTransport:
         room = self._client.rooms.get(room_id)
         encrypted = room is not None and room.encrypted
         for event in events:
-            if isinstance(event, (MegolmEvent, RoomEncryptionEvent)):
+            if isinstance(event, (MegolmEvent, RoomEncryptionEvent)) and not self.encryption_on:
                 encrypted = True
                 continue
             inbound = inbound_of(event, room, room_id, self.user_id, self.runtime.clock())
             if inbound is not None:
                 await self.handle_inbound(inbound)
-        if encrypted:
-            await self.rooms.notice_encrypted(room_id)
+        if encrypted and not self.encryption_on:
+            others = [u for u in (room.users if room else {}) if u != self.user_id]
+            await self.rooms.on_encrypted(
+                room_id, group=is_group(room), person=others[0] if others else None
+            )
+            return
+        if any(self._someone_left(event) for event in timeline):
+            # Only after someone left: a room the bot is just creating has it alone for a moment.
+            await self.rooms.leave_if_alone(room_id)
+
+    def _someone_left(self, event: Any) -> bool:
+        return (
+            isinstance(event, RoomMemberEvent)
+            and event.state_key != self.user_id
+            and event.membership in ("leave", "ban")
+        )
 
     async def _fill_gap(self, room_id: str, prev_batch: str) -> list[Any]:
         """The events a limited timeline left out, oldest first (back to our stored position)."""

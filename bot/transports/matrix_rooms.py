@@ -1,34 +1,41 @@
-"""What the Matrix transport does with rooms: invites, greetings, the encrypted-room notice, and
-enrolment by homeserver domain. The decisions live on the handlers floor
+"""What the Matrix transport does with rooms: invites, greetings, encrypted rooms, rooms everyone
+left, and enrolment by homeserver domain. The decisions live on the handlers floor
 (``handlers.people.auto_enrol``); this module performs them and queues what is said in the outbox,
 under idempotency keys, so a replayed batch says nothing twice.
+
+Encrypted rooms while the bot's encryption is off: the bot cannot read them, so it says so once,
+opens a new unencrypted direct chat and invites the person (a direct room), or asks for a room
+without encryption (a group), and leaves the encrypted room, so Element does not send the person
+back to it. That notice is sent straight away (not through the outbox) because the bot leaves
+right after; its transaction id is fixed per room, so a replay does not show it twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from nio import AsyncClient, JoinResponse, RoomGetStateResponse
+from nio import AsyncClient, JoinResponse, RoomGetStateResponse, RoomSendResponse
 
 from bot.messages import Inbound
+from bot.transports.matrix_direct import DirectRooms, Opened, RoomHost, left_key
 from bot.transports.matrix_inbound import Invite
-from bot.transports.matrix_outbound import SyncFailed, describe
+from bot.transports.matrix_login import write_kv
+from bot.transports.matrix_metrics import ENCRYPTED_ROOMS, ROOMS_LEFT
+from bot.transports.matrix_outbound import TRANSIENT_EXCEPTIONS, SyncFailed, describe
+from bot.transports.matrix_render import text_content
 from handlers.people.auto_enrol import (
     InviteVerdict,
     auto_enrol_on_message,
     greet_after_join,
     judge_invite,
 )
-from handlers.platform_notices import encrypted_room_notice
+from handlers.platform_notices import EncryptedRoom, encrypted_room_notice
 from handlers.reply import Reply
-from storage import inbox, outbox, people
+from storage import inbox, matrix_state, outbox, people
 from storage.db import unit_of_work
-
-if TYPE_CHECKING:
-    from bot.transports.matrix import MatrixTransport
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +52,11 @@ class _AlreadyHandled(Exception):
 
 
 class RoomActions:
-    def __init__(self, transport: MatrixTransport) -> None:
+    def __init__(self, transport: RoomHost) -> None:
         self.transport = transport
+        self.direct = DirectRooms(transport)
         self._noticed_encrypted: set[str] = set()
+        self._left: set[str] = set()
         self._known_senders: set[str] = set()  # enrolled people: no auto-enrol check needed
 
     @property
@@ -107,20 +116,43 @@ class RoomActions:
             # Marked as a direct chat, but it is a group: strangers cannot bring the bot there.
             await self.leave(invite.room_id)
             return
-        if facts.encrypted:
-            await self.notice_encrypted(invite.room_id)
+        if facts.encrypted and not transport.encryption_on:
+            await self.on_encrypted(invite.room_id, group=not direct, person=invite.inviter)
             return
+        await self.greet(
+            invite.room_id, invite.inviter, facts.names.get(invite.inviter, ""), direct
+        )
+
+    async def greet(self, room_id: str, person: str, name: str, direct: bool) -> None:
         event = Inbound(
-            platform=transport.platform,
-            chat_id=invite.room_id,
-            sender_id=invite.inviter,
-            event_id=f"join:{invite.room_id}",
+            platform=self.transport.platform,
+            chat_id=room_id,
+            sender_id=person,
+            event_id=f"join:{room_id}",
             received_at=self.runtime.clock(),
             chat_is_group=not direct,
-            sender_name=facts.names.get(invite.inviter, ""),
+            sender_name=name,
         )
         if await asyncio.to_thread(self._greet, event):
             self.runtime.worker.wake()
+
+    async def greet_opened(self, user_id: str, opened: Opened) -> None:
+        """A direct room the bot opened to reach an enrolled person: usable, or given up."""
+        if opened.encrypted and not self.transport.encryption_on:
+            # The homeserver encrypted it although the bot asked for none: useless while the
+            # bot's encryption is off. Leave it, and do not try again for this person.
+            log.warning(
+                "Matrix: the homeserver encrypts new direct chats, and NIS2BOT_MATRIX_E2EE is "
+                "off: %s cannot be reached",
+                user_id,
+            )
+            ENCRYPTED_ROOMS.labels(action="forced").inc()
+            self.transport.stats["encrypted_rooms"] += 1
+            await asyncio.to_thread(self._mark_left, user_id)
+            await self.leave(opened.room_id)
+            await self.direct.forget(opened.room_id)
+            return
+        await self.greet(opened.room_id, user_id, "", direct=True)
 
     def _judge(self, invite: Invite) -> InviteVerdict:
         with unit_of_work(self.runtime.engine) as session:
@@ -139,23 +171,77 @@ class RoomActions:
             keys = [f"matrix:joined:{event.chat_id}:{i}" for i in range(len(replies))]
             return self._queue(session, event.chat_id, replies, keys, event.received_at)
 
-    # -- encrypted rooms ------------------------------------------------------------------------
+    # -- encrypted rooms (the bot's encryption off) ---------------------------------------------
 
-    async def notice_encrypted(self, room_id: str) -> None:
-        """Say once per room (ever: the outbox key) that the bot cannot read encrypted messages."""
+    async def on_encrypted(self, room_id: str, *, group: bool, person: str | None) -> None:
+        """Once per room: open a new unencrypted direct chat for ``person`` (a direct room), say
+        what was done, in both languages, and leave. Logged and counted in /metrics."""
         if room_id in self._noticed_encrypted:
             return
-        queued = await asyncio.to_thread(self._queue_notice, room_id)
         self._noticed_encrypted.add(room_id)
-        if queued:
-            self.transport.stats["encrypted_notices"] += 1
-            self.runtime.worker.wake()
+        transport = self.transport
+        kind = EncryptedRoom.GROUP
+        if not group and person:
+            opened = await self.direct.open_for(person, encrypt=False, avoid=room_id)
+            if opened is not None and not opened.encrypted:
+                kind = EncryptedRoom.MOVED
+                await asyncio.to_thread(self._forget_room, room_id)
+                await self.greet(opened.room_id, person, "", direct=True)
+            else:
+                kind = EncryptedRoom.FORCED
+                if opened is not None:
+                    await self.leave(opened.room_id)
+                    await self.direct.forget(opened.room_id)
+                log.warning(
+                    "Matrix: the homeserver encrypts new direct chats, and NIS2BOT_MATRIX_E2EE "
+                    "is off: the bot cannot talk with %s",
+                    person,
+                )
+        await self._send_notice(room_id, encrypted_room_notice(kind))
+        await self.leave(room_id)
+        await self.direct.forget(room_id)
+        transport.stats["encrypted_notices"] += 1
+        transport.stats["encrypted_rooms"] += 1
+        ENCRYPTED_ROOMS.labels(action=kind.value).inc()
+        log.info("Matrix: encrypted room %s left (%s)", room_id, kind.value)
 
-    def _queue_notice(self, room_id: str) -> bool:
-        now = self.runtime.clock()
+    async def _send_notice(self, room_id: str, reply: Reply) -> None:
+        digest = hashlib.sha256(room_id.encode()).hexdigest()[:24]
+        try:
+            answer = await self.client.room_send(
+                room_id,
+                "m.room.message",
+                text_content(reply.text),
+                tx_id=f"nis2bot-encrypted-{digest}",
+            )
+        except TRANSIENT_EXCEPTIONS as error:
+            raise SyncFailed(f"notice: {type(error).__name__}") from None
+        if not isinstance(answer, RoomSendResponse):
+            log.warning("Matrix: the encrypted-room notice failed: %s", describe(answer))
+
+    # -- rooms everyone left ------------------------------------------------------------------
+
+    async def leave_if_alone(self, room_id: str) -> bool:
+        """Leave a room where nobody but the bot is joined or invited any more."""
+        room = self.client.rooms.get(room_id)
+        if room is None or room_id in self._left or room.member_count > 1:
+            return False
+        self._left.add(room_id)
+        for user_id in await asyncio.to_thread(self._forget_room, room_id):
+            await asyncio.to_thread(self._mark_left, user_id)
+        await self.leave(room_id)
+        await self.direct.forget(room_id)
+        self.transport.stats["rooms_left"] += 1
+        ROOMS_LEFT.inc()
+        log.info("Matrix: left %s, everyone else had left", room_id)
+        return True
+
+    def _forget_room(self, room_id: str) -> list[str]:
         with unit_of_work(self.runtime.engine) as session:
-            key = f"matrix:encrypted-room:{room_id}"
-            return self._queue(session, room_id, [encrypted_room_notice()], [key], now)
+            return matrix_state.forget_direct_room(session=session, room_id=room_id)
+
+    def _mark_left(self, user_id: str) -> None:
+        write_kv(self.runtime.engine, left_key(user_id), self.runtime.clock().isoformat())
 
     # -- enrolment by domain on a first message --------------------------------------------------
 

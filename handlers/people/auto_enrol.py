@@ -25,7 +25,7 @@ from handlers.dialog import start_dialog
 from handlers.messages import Inbound
 from handlers.people.profile import profile
 from handlers.people.roles import role_label
-from handlers.reply import Reply, markup
+from handlers.reply import Reply, markup, plain
 from handlers.router import UNENROLLED
 from handlers.settings import FeatureSettings
 from handlers.text import one_line
@@ -90,17 +90,34 @@ def greet_after_join(
                 return []
             ctx = Context(session, now, settings, event=event, language_hint=event.sender_language)
             return UNENROLLED[0](ctx, "") if UNENROLLED else []
-        return enrol_domain_member(
+        replies = enrol_domain_member(
             session=session, org=org, event=event, now=now, settings=settings
         )
+        if not direct:
+            ctx = Context(session, now, settings, organisation=org, event=event)
+            return [group_hint(ctx)]
+        return replies
     identity, person, org = found
     if not direct:
-        return []
+        return [group_hint(Context(session, now, settings, organisation=org, person=person))]
     people.note_private_chat(session=session, identity=identity, chat_id=event.chat_id, now=now)
     ctx = Context(session, now, settings, organisation=org, person=person, event=event)
     return [
         Reply(markup(ctx.t("Hello {name}. Type /help to see what I can do."), name=person.name))
     ]
+
+
+def group_hint(ctx: Context) -> Reply:
+    """Said once when someone brings the bot into a group room: what the room can be used for."""
+    return Reply(
+        plain(
+            ctx.t(
+                "Hello, I am the NIS2 assistant. The NIS2 coordinator can link this room: "
+                "/koppel ismt for incident alerts, /koppel raad or /koppel college for the "
+                "summaries. Until then I only answer commands here."
+            )
+        )
+    )
 
 
 def enrol_domain_member(

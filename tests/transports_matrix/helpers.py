@@ -17,6 +17,7 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     Event,
+    JoinError,
     RoomCreateResponse,
     RoomPreset,
     RoomSendResponse,
@@ -104,6 +105,8 @@ class Person:
         self.client = AsyncClient(user.homeserver, user.user_id, config=CONFIG)
         self.client.restore_login(user.user_id, user.device_id, user.access_token)
         self.seen: dict[str, list[Event]] = {}
+        self.invites: dict[str, bool] = {}  # room id -> marked as a direct chat
+        self.joined: set[str] = set()
 
     async def close(self) -> None:
         await self.client.close()
@@ -132,6 +135,30 @@ class Person:
         assert isinstance(answer, SyncResponse), answer
         for room_id, info in answer.rooms.join.items():
             self.seen.setdefault(room_id, []).extend(info.timeline.events)
+        for room_id, info in answer.rooms.invite.items():
+            for event in info.invite_state:
+                if (
+                    getattr(event, "state_key", None) == self.user.user_id
+                    and getattr(event, "membership", None) == "invite"
+                ):
+                    self.invites[room_id] = bool(event.content.get("is_direct"))
+
+    async def wait_for_invite(self, sender: str, timeout: float = 30) -> str:
+        """The next room ``sender`` invited this person to, marked as a direct chat; joined."""
+
+        async def poll() -> str:
+            while True:
+                for room_id in list(self.invites):
+                    room = self.client.invited_rooms.get(room_id)
+                    if room is not None and room.inviter == sender and room_id not in self.joined:
+                        assert self.invites[room_id], "the invite is not marked as direct"
+                        self.joined.add(room_id)
+                        answer = await self.client.join(room_id)
+                        assert not isinstance(answer, JoinError), answer
+                        return room_id
+                await self.sync_once()
+
+        return await asyncio.wait_for(poll(), timeout)
 
     def from_sender(self, room_id: str, sender: str) -> list[Event]:
         return [

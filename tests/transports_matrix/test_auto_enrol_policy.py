@@ -14,7 +14,7 @@ from handlers.people.auto_enrol import (
     judge_invite,
     server_name,
 )
-from handlers.platform_notices import encrypted_room_notice
+from handlers.platform_notices import EncryptedRoom, encrypted_room_notice
 from handlers.reply import to_plain_text
 from handlers.settings import FeatureSettings
 from storage import audit, dialogs, organisations, people
@@ -104,14 +104,15 @@ def test_domain_member_is_enrolled_once_with_welcome_and_profile(engine: Engine)
             settings=SETTINGS,
         )
         assert coded is None
-        # In a group room a domain member is enrolled silently.
-        silent = greet_after_join(
+        # In a group room a domain member is enrolled without a welcome or questions; the bot
+        # only says what the room can be linked as.
+        [hint] = greet_after_join(
             session=session,
             event=_event("@els:ede.nl", "!g:ede.nl", group=True),
             now=NOW,
             settings=SETTINGS,
         )
-        assert silent == []
+        assert "/koppel ismt" in hint.text and "Welkom" not in hint.text
         assert people.identity_lookup(session=session, platform="matrix", external_id="@els:ede.nl")
         assert len(audit.audit_entries(session=session, organisation_id=org_id)) == 2
 
@@ -128,8 +129,26 @@ def test_strangers_get_enrolment_instructions_and_the_encrypted_notice_is_biling
         group = greet_after_join(
             session=session, event=_event("@x:matrix.org", group=True), now=NOW, settings=SETTINGS
         )
-        assert group == []
-    notice = to_plain_text(encrypted_room_notice().text)
-    dutch, english = notice.split("\n\n")
-    assert dutch.startswith("Deze ruimte is end-to-end versleuteld")
-    assert english.startswith("This room is end-to-end encrypted")
+        assert group == []  # a stranger's group room: nothing (the transport declines it)
+    for kind in EncryptedRoom:
+        notice = to_plain_text(encrypted_room_notice(kind).text)
+        dutch, english = notice.split("\n\n")
+        assert "end-to-end versleuteld" in dutch and "Ik verlaat deze ruimte." in dutch
+        assert "end-to-end encrypted" in english and "I am leaving this room." in english
+    moved = to_plain_text(encrypted_room_notice(EncryptedRoom.MOVED).text)
+    assert "nieuw privégesprek zonder versleuteling" in moved
+    # The old advice that fails in Element (it reopens the same encrypted room) is gone.
+    assert "start a new chat with me" not in moved
+
+
+def test_enrolled_people_who_bring_the_bot_into_a_group_get_the_koppel_hint(
+    engine: Engine,
+) -> None:
+    org_id = make_org(engine, "ede")
+    enrol(engine, org_id, "@cor:ede.nl", Role.COORDINATOR, name="Cor")
+    with unit_of_work(engine) as session:
+        [hint] = greet_after_join(
+            session=session, event=_event("@cor:ede.nl", group=True), now=NOW, settings=SETTINGS
+        )
+    text = to_plain_text(hint.text)
+    assert "/koppel ismt" in text and "/koppel raad" in text and "coördinator" in text

@@ -131,10 +131,14 @@ def test_profile_dialog_by_number_and_group_room_link(
             await bot.wait_for(lambda: bot.transport.stats["invites_accepted"] >= 2)
             await cor.say(group, "hallo allemaal")  # not a command: the bot keeps quiet in groups
             await cor.say(group, "!koppel ismt")
-            [linked] = await cor.wait_for_messages(group, bot_user.user_id, 1)
+            [hint, linked] = await cor.wait_for_messages(group, bot_user.user_id, 2)
+            # Brought into a group, the bot says what the room can be linked as (in Cor's
+            # language, with Matrix's ! commands).
+            assert "!koppel ismt" in hint.source["content"]["body"]
+            assert "Until then I only answer commands here" in hint.source["content"]["body"]
             assert "This room is now linked as the ISMT room" in linked.source["content"]["body"]
             await cor.quiet_for(1.0)
-            assert len(cor.from_sender(group, bot_user.user_id)) == 1
+            assert len(cor.from_sender(group, bot_user.user_id)) == 2
         with unit_of_work(engine) as session:
             [room] = rooms.rooms_by_chat(session=session, platform="matrix", chat_id=group)
             assert (room.purpose, room.organisation_id) == ("ismt", org_id)

@@ -11,7 +11,7 @@ from storage import people
 from storage.db import unit_of_work
 from storage.enums import Role
 from tests.fakes.aio import run
-from tests.fakes.synapse import SynapseServer
+from tests.fakes.synapse import SynapseError, SynapseServer
 from tests.transports_matrix.helpers import Bot, Person, bot_settings, enrol, make_org
 
 pytestmark = pytest.mark.slow
@@ -97,52 +97,95 @@ def test_domain_member_writing_in_an_old_direct_chat_is_enrolled_once(
     run(main())
 
 
-def test_encrypted_rooms_get_one_bilingual_notice(
+def test_encrypted_rooms_with_encryption_off_move_the_person_to_a_new_direct_chat(
     synapse: SynapseServer, sqlite_engine: Engine, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     engine = sqlite_engine
     bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
-    enrol(engine, make_org(engine, "ede"), anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    piet_user = synapse.make_user("piet")
+    org_id = make_org(engine, "ede")
+    enrol(engine, org_id, anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    enrol(engine, org_id, piet_user.user_id, Role.COORDINATOR, name="Piet")
     settings = bot_settings(synapse, bot_user, tmp_path)
+    token = bot_user.access_token
 
     async def main() -> None:
         async with Person(anna_user) as anna, Bot(settings, engine) as bot:
-            # A direct chat created encrypted: detected when the bot joins.
+            # A direct chat created encrypted (as Element X always does).
             secret = await anna.open_direct_chat(bot_user.user_id, initial_state=[ENCRYPTION])
             [notice] = await anna.wait_for_messages(secret, bot_user.user_id, 1)
             body = notice.source["content"]["body"]
             assert notice.source["content"]["msgtype"] == "m.notice"
-            assert "Deze ruimte is end-to-end versleuteld" in body
-            assert "This room is end-to-end encrypted" in body
-            # Encrypted messages (what Element sends there) get no further answer.
-            for n in range(2):
-                await anna.client.room_send(
-                    secret,
-                    "m.room.encrypted",
-                    {
-                        "algorithm": "m.megolm.v1.aes-sha2",
-                        "ciphertext": f"AwgAEn{n}",
-                        "sender_key": "x",
-                        "device_id": "D",
-                        "session_id": "s",
-                    },
+            assert "Dit gesprek is end-to-end versleuteld" in body
+            assert "I have invited you to a new direct chat without encryption" in body
+            # What the notice says happened: an invite to a new, unencrypted direct chat ...
+            fresh = await anna.wait_for_invite(bot_user.user_id)
+            [hello] = await anna.wait_for_messages(fresh, bot_user.user_id, 1)
+            assert "Hallo Anna" in hello.source["content"]["body"]
+            with pytest.raises(SynapseError, match="404"):  # no m.room.encryption state
+                synapse.request(
+                    "GET", f"/_matrix/client/v3/rooms/{fresh}/state/m.room.encryption", token=token
                 )
+            # ... where the bot reads and answers, and the bot left the dead room.
+            await anna.say(fresh, "!help")
+            await anna.wait_for_messages(fresh, bot_user.user_id, 2)
+            assert _membership(synapse, secret, bot_user.user_id, token) == "leave"
+            with unit_of_work(engine) as session:
+                found = people.identity_lookup(
+                    session=session, platform="matrix", external_id=anna_user.user_id
+                )
+                assert found is not None and found[0].private_chat_id == fresh
+            # The new room is in the bot's m.direct, so Element treats it as the chat with it.
+            path = f"/_matrix/client/v3/user/{bot_user.user_id}/account_data/m.direct"
+            assert synapse.request("GET", path, token=token)[anna_user.user_id] == [fresh]
 
-            # A plain direct chat that is switched to encryption later.
-            plain = await anna.open_direct_chat(bot_user.user_id)
-            await anna.wait_for_messages(plain, bot_user.user_id, 1)  # "Hallo Anna"
-            await anna.say(plain, "!help")
-            await anna.wait_for_messages(plain, bot_user.user_id, 2)
-            await anna.client.room_put_state(plain, "m.room.encryption", ENCRYPTION["content"])
-            [*_, later] = await anna.wait_for_messages(plain, bot_user.user_id, 3)
-            assert "This room is end-to-end encrypted" in later.source["content"]["body"]
+            # That room switched to encryption later: the same, once.
+            await anna.client.room_put_state(fresh, "m.room.encryption", ENCRYPTION["content"])
+            [*_, later] = await anna.wait_for_messages(fresh, bot_user.user_id, 3)
+            assert "I am leaving this room" in later.source["content"]["body"]
+            third = await anna.wait_for_invite(bot_user.user_id)
+            assert third not in (secret, fresh)
+            await anna.wait_for_messages(third, bot_user.user_id, 1)
 
-            await anna.quiet_for(1.5)
+            # An encrypted group room: asked for a room without encryption, and left.
+            async with Person(piet_user) as piet:
+                created = await piet.client.room_create(
+                    name="ISMT", invite=[bot_user.user_id, anna_user.user_id],
+                    initial_state=[ENCRYPTION],
+                )  # fmt: skip
+                assert isinstance(created, RoomCreateResponse)
+                [group_notice] = await piet.wait_for_messages(created.room_id, bot_user.user_id, 1)
+                assert (
+                    "create a room with encryption switched off"
+                    in (group_notice.source["content"]["body"])
+                )
+                await bot.wait_for(
+                    lambda: (
+                        _membership(synapse, created.room_id, bot_user.user_id, token) == "leave"
+                    )
+                )
+            await anna.quiet_for(1.0)
             assert len(anna.from_sender(secret, bot_user.user_id)) == 1
-            assert len(anna.from_sender(plain, bot_user.user_id)) == 3
-            assert bot.transport.stats["encrypted_notices"] == 2
+            assert len(anna.from_sender(fresh, bot_user.user_id)) == 3
+            assert bot.transport.stats["encrypted_rooms"] == 3
+            # Anna twice (moved out of two encrypted rooms), Piet once (enrolled, not met yet).
+            assert bot.transport.stats["direct_rooms_created"] == 3
 
+    before = _metric("nis2bot_matrix_encrypted_rooms_total", 'action="moved"')
     run(main())
+    assert _metric("nis2bot_matrix_encrypted_rooms_total", 'action="moved"') == before + 2
+    assert _metric("nis2bot_matrix_encrypted_rooms_total", 'action="group"') >= 1
+
+
+def _metric(name: str, labels: str) -> float:
+    from prometheus_client import generate_latest
+
+    from bot.observability import REGISTRY
+
+    for line in generate_latest(REGISTRY).decode().splitlines():
+        if line.startswith(f"{name}{{{labels}}}"):
+            return float(line.split()[-1])
+    return 0.0
 
 
 def test_notices_edits_and_own_messages_are_not_answered(
