@@ -6,6 +6,16 @@ fast as the transport's ``Pacer`` allows. A transient failure (429 with retry_af
 is retried with exponential backoff up to ``max_attempts``; then the row is marked failed and
 ``on_failed`` is told (the runtime reports it to the coordinator).
 
+Lanes: each row has a priority (``OutboxPriority``). Replies and alerts are read in full on every
+pass and take the next free place in the platform's windows; reminders, then bulk (nudges, digests,
+summaries) use what is left, and only about ``lane_window`` of each lower lane are in flight at once,
+so a reply queued during a 5,000-person fan-out is read and sent at once. Order is kept per chat and
+lane: a reply may overtake a nudge to the same person, never an earlier reply.
+
+One pass at a time: ``deliver_due`` is called by the worker's loop and by whoever wants a flush
+(the terminal chat after each line); passes run one after the other, so a pass never reads rows
+another pass is starting.
+
 Idempotency: each row has a unique key, so whatever queued it twice queued it once. A crash between
 the platform's confirmation and our "sent" mark can still resend one message; Matrix removes even
 that (its transaction id is the outbox id), Telegram has no such mechanism.
@@ -14,6 +24,7 @@ that (its transaction id is the outbox id), Telegram has no such mechanism.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
 from collections import defaultdict
@@ -24,6 +35,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from bot.messages import Attachment, DeliveryResult, Outbound
 from bot.observability import DELIVERY_DELAY_SECONDS, DELIVERY_FAILURES
@@ -32,10 +44,13 @@ from handlers.reply import Reply
 from storage import outbox
 from storage.clock import utc_now
 from storage.db import unit_of_work
+from storage.enums import OutboxPriority
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5  # tries to write an outcome, over about 3 s: a dropped connection, a fail-over
 _T = TypeVar("_T")
+LOWER_LANES = (OutboxPriority.REMINDER, OutboxPriority.BULK)
 
 
 class DeliveryError(Exception):
@@ -58,6 +73,11 @@ class Transport(Protocol):
 class _Job:
     message: Outbound
     attempts: int
+    lane: OutboxPriority = OutboxPriority.URGENT
+
+    @property
+    def chat(self) -> tuple[str, str, OutboxPriority]:
+        return (self.message.platform, self.message.chat_id, self.lane)
 
 
 class OutboxWorker:
@@ -70,6 +90,7 @@ class OutboxWorker:
         max_attempts: int = 8,
         poll_seconds: float = 1.0,
         on_failed: Callable[[int, str], None] | None = None,
+        lane_window: int = 200,
     ) -> None:
         self.engine = engine
         self.transports = transports
@@ -77,15 +98,21 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
         self.on_failed = on_failed
+        self.lane_window = lane_window  # reminders or bulk messages in flight at once, per lane
         self._wake = asyncio.Event()
-        self._chat_tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self._in_flight: set[int] = set()
-        # Per chat, the oldest message waiting for its retry: later messages of that chat wait
-        # too, or a retry would arrive after the message that should follow it.
-        self._held: dict[tuple[str, str], int] = {}
+        # Per chat and lane, the task delivering its messages in order.
+        self._chat_tasks: dict[tuple[str, str, OutboxPriority], asyncio.Task[None]] = {}
+        self._in_flight: dict[int, OutboxPriority] = {}  # outbox id -> lane
+        # Per chat and lane, the oldest message waiting for its retry: later messages of that
+        # chat and lane wait too, or a retry would arrive after the message that should follow it.
+        self._held: dict[tuple[str, str, OutboxPriority], int] = {}
         # Ids settled (sent, failed, rescheduled) while a pass was reading the due rows: that
-        # read may predate the commit and still show them pending.
-        self._settled_during_load: list[set[int]] = []
+        # read may predate the commit and still show them pending. Keyed by the pass's own
+        # token: a set's identity, never its (changing) contents, says whose it is.
+        self._settled_during_load: dict[int, set[int]] = {}
+        self._pass_tokens = itertools.count()
+        self._pass_lock: asyncio.Lock | None = None
+        self._pass_lock_loop: asyncio.AbstractEventLoop | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -113,25 +140,47 @@ class OutboxWorker:
         while self._chat_tasks:
             await asyncio.gather(*list(self._chat_tasks.values()), return_exceptions=True)
 
+    def _one_pass_at_a_time(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._pass_lock is None or self._pass_lock_loop is not loop:
+            self._pass_lock, self._pass_lock_loop = asyncio.Lock(), loop
+        return self._pass_lock
+
     async def deliver_due(self, limit: int = 2000) -> int:
-        """Start delivering every due message; returns how many were started."""
+        """Start delivering every due message; returns how many were started.
+
+        Passes run one at a time (callers wait for the pass under way, then run their own): two
+        passes reading at once would each take the other's freshly started rows for pending ones.
+        ``limit`` bounds the replies and alerts read per pass; the lower lanes are topped up to
+        ``lane_window`` messages in flight each.
+        """
+        async with self._one_pass_at_a_time():
+            return await self._pass(limit)
+
+    async def _pass(self, limit: int) -> int:
+        wanted = {OutboxPriority.URGENT: limit}
+        for lane in LOWER_LANES:
+            in_flight = sum(1 for held in self._in_flight.values() if held is lane)
+            if in_flight < self.lane_window:
+                wanted[lane] = self.lane_window  # the oldest rows include those in flight
+        token = next(self._pass_tokens)
         settled: set[int] = set()
-        self._settled_during_load.append(settled)
+        self._settled_during_load[token] = settled
         try:
-            jobs = await asyncio.to_thread(self._load_due, limit)
+            jobs = await asyncio.to_thread(self._load_due, wanted, frozenset(self._in_flight))
         finally:
-            self._settled_during_load.remove(settled)
+            del self._settled_during_load[token]
         jobs = [job for job in jobs if job.message.outbox_id not in settled]
-        by_chat: dict[tuple[str, str], list[_Job]] = defaultdict(list)
+        by_chat: dict[tuple[str, str, OutboxPriority], list[_Job]] = defaultdict(list)
         due = {job.message.outbox_id for job in jobs}
         for job in sorted(jobs, key=lambda j: j.message.outbox_id):  # queued order per chat
             if job.message.outbox_id in self._in_flight:
                 continue
-            held = self._held.get((job.message.platform, job.message.chat_id))
+            held = self._held.get(job.chat)
             if held is not None and held not in due and job.message.outbox_id > held:
                 continue  # behind a message still waiting for its retry
-            self._in_flight.add(job.message.outbox_id)
-            by_chat[(job.message.platform, job.message.chat_id)].append(job)
+            self._in_flight[job.message.outbox_id] = job.lane
+            by_chat[job.chat].append(job)
         for key, queue in by_chat.items():
             previous = self._chat_tasks.get(key)
             task = asyncio.create_task(self._deliver_chat(queue, previous))
@@ -139,43 +188,54 @@ class OutboxWorker:
             task.add_done_callback(lambda done, key=key: self._forget_task(key, done))
         return sum(len(q) for q in by_chat.values())
 
-    def _forget_task(self, key: tuple[str, str], task: asyncio.Task[None]) -> None:
+    def _forget_task(self, key: tuple[str, str, OutboxPriority], task: asyncio.Task[None]) -> None:
         if self._chat_tasks.get(key) is task:
             del self._chat_tasks[key]
 
-    def _load_due(self, limit: int) -> list[_Job]:
+    def _load_due(self, wanted: dict[OutboxPriority, int], skip: frozenset[int]) -> list[_Job]:
+        """Due rows of each lane asked for; rows in ``skip`` (in flight) are not built again."""
+        jobs = []
         with unit_of_work(self.engine) as session:
-            rows = outbox.due_messages(
-                session=session, platforms=list(self.transports), now=self.clock(), limit=limit
+            for lane, limit in wanted.items():
+                rows = outbox.due_messages(
+                    session=session,
+                    platforms=list(self.transports),
+                    now=self.clock(),
+                    limit=limit,
+                    priority=lane,
+                )
+                for row in rows:
+                    if row.id in skip:
+                        continue
+                    jobs.append(_Job(self._outbound(session, row), row.attempts, lane))
+        return jobs
+
+    @staticmethod
+    def _outbound(session: Session, row: OutboxMessage) -> Outbound:
+        reply = Reply.from_payload(row.payload)
+        files = (
+            tuple(
+                Attachment(a.kind, a.filename, a.content_type, a.data)  # type: ignore[arg-type]
+                for a in outbox.attachments_of(session=session, message_id=row.id)  # type: ignore[arg-type]
             )
-            jobs = []
-            for row in rows:
-                reply = Reply.from_payload(row.payload)
-                files = (
-                    tuple(
-                        Attachment(a.kind, a.filename, a.content_type, a.data)  # type: ignore[arg-type]
-                        for a in outbox.attachments_of(session=session, message_id=row.id)
-                    )
-                    if row.payload.get("attachments")
-                    else ()
-                )
-                message = Outbound(
-                    outbox_id=row.id,
-                    platform=row.platform,
-                    chat_id=row.chat_id,
-                    text=reply.text,
-                    choices=reply.choices,
-                    attachments=files,
-                    idempotency_key=row.idempotency_key,
-                )
-                jobs.append(_Job(message, row.attempts))
-            return jobs
+            if row.payload.get("attachments")
+            else ()
+        )
+        return Outbound(
+            outbox_id=row.id,  # type: ignore[arg-type]
+            platform=row.platform,
+            chat_id=row.chat_id,
+            text=reply.text,
+            choices=reply.choices,
+            attachments=files,
+            idempotency_key=row.idempotency_key,
+        )
 
     async def _deliver_chat(self, queue: list[_Job], previous: asyncio.Task[None] | None) -> None:
         if previous is not None:  # keep one chat's messages in order across passes
             await asyncio.gather(previous, return_exceptions=True)
         for index, job in enumerate(queue):
-            held = self._held.get((job.message.platform, job.message.chat_id))
+            held = self._held.get(job.chat)
             blocked = held is not None and held < job.message.outbox_id
             # An earlier message of this chat failed meanwhile (in a task queued before this
             # one): wait for its retry instead of overtaking it.
@@ -188,7 +248,7 @@ class OutboxWorker:
                 # A failed message blocks the ones after it in this chat (order matters, e.g. a
                 # question after its context); they are picked up again with it on a later pass.
                 for rest in queue[index + (1 if not blocked else 0) :]:
-                    self._in_flight.discard(rest.message.outbox_id)
+                    self._in_flight.pop(rest.message.outbox_id, None)
                 return
 
     async def _deliver_one(self, job: _Job) -> bool:
@@ -198,33 +258,33 @@ class OutboxWorker:
         # between would otherwise read the row as still pending and send it a second time.
         try:
             try:
-                async with transport.pacer.slot(message.chat_id):
+                async with transport.pacer.slot(message.chat_id, job.lane):
                     result = await transport.deliver(message)
             except DeliveryError as error:
                 failed = await _recording(self._record_failure, job, error)
-                self._hold(message, retrying=not failed)
+                self._hold(job, retrying=not failed)
                 return False
             except Exception as error:  # a bug or an unexpected library error: retry, bounded
                 log.exception("delivery of outbox %s raised", message.outbox_id)
                 failed = await _recording(
                     self._record_failure, job, DeliveryError(repr(error), retryable=True)
                 )
-                self._hold(message, retrying=not failed)
+                self._hold(job, retrying=not failed)
                 return False
             await _recording(self._record_sent, message.outbox_id, result.external_id)
-            self._hold(message, retrying=False)
+            self._hold(job, retrying=False)
             return True
         finally:
-            self._in_flight.discard(message.outbox_id)
-            for settled in self._settled_during_load:
+            self._in_flight.pop(message.outbox_id, None)
+            for settled in self._settled_during_load.values():
                 settled.add(message.outbox_id)
 
-    def _hold(self, message: Outbound, *, retrying: bool) -> None:
-        key = (message.platform, message.chat_id)
+    def _hold(self, job: _Job, *, retrying: bool) -> None:
+        key, outbox_id = job.chat, job.message.outbox_id
         held = self._held.get(key)
         if retrying:
-            self._held[key] = message.outbox_id if held is None else min(held, message.outbox_id)
-        elif held == message.outbox_id:
+            self._held[key] = outbox_id if held is None else min(held, outbox_id)
+        elif held == outbox_id:
             del self._held[key]
 
     def _record_sent(self, outbox_id: int, external_id: str | None) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -36,7 +38,8 @@ class SlidingWindow:
         self.period = period
         self._finished: deque[float] = deque()  # when recent requests finished, oldest first
         self._in_flight = 0
-        self._queue: deque[asyncio.Future[None]] = deque()
+        self._queue: list[_Ticket] = []  # a heap: lowest priority number first, then arrival
+        self._arrivals = itertools.count()
         self._wake: asyncio.Future[None] | None = None  # the first in line waits on this
 
     def _free_at(self, now: float) -> float | None:
@@ -50,40 +53,65 @@ class SlidingWindow:
             return self._finished[excess] + self.period  # when enough entries have aged out
         return None
 
-    async def acquire(self) -> None:
-        """Wait for a place; the caller must ``release()`` once its request is done."""
+    async def acquire(self, priority: int = 0) -> None:
+        """Wait for a place; the caller must ``release()`` once its request is done.
+
+        Waiters are served by ``priority`` (lower first), then first come, first served: a reply
+        that arrives while a thousand nudges wait takes the next free place.
+        """
         now = time.monotonic()
         if not self._queue and self._free_at(now) == now:
             self._in_flight += 1
             return
-        ticket = asyncio.get_running_loop().create_future()
-        self._queue.append(ticket)
+        loop = asyncio.get_running_loop()
+        ticket = _Ticket(priority, next(self._arrivals))
+        heapq.heappush(self._queue, ticket)
+        if self._queue[0] is ticket:
+            self._poke()  # it goes before the one waiting for a place: that one steps back
         try:
-            if self._queue[0] is not ticket:
-                await ticket  # resolved when this caller is first in line
-            await self._wait_for_place()
+            while True:
+                if self._queue[0] is not ticket:
+                    ticket.turn = loop.create_future()
+                    await ticket.turn  # resolved when this caller is first in line
+                    continue
+                now = time.monotonic()
+                free_at = self._free_at(now)
+                if free_at is not None and free_at <= now:
+                    break
+                self._wake = loop.create_future()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake, None if free_at is None else free_at - now)
             self._in_flight += 1
         finally:
-            self._queue.remove(ticket)
-            if self._queue and not self._queue[0].done():
-                self._queue[0].set_result(None)
+            self._queue.remove(ticket)  # by identity: tickets never compare equal
+            heapq.heapify(self._queue)
+            if self._queue:
+                first = self._queue[0].turn
+                if first is not None and not first.done():
+                    first.set_result(None)
 
-    async def _wait_for_place(self) -> None:
-        while True:
-            now = time.monotonic()
-            free_at = self._free_at(now)
-            if free_at is not None and free_at <= now:
-                return
-            self._wake = asyncio.get_running_loop().create_future()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake, None if free_at is None else free_at - now)
+    def _poke(self) -> None:
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
 
     def release(self) -> None:
         """The admitted request is done (sent, refused or failed): count it from now."""
         self._in_flight = max(0, self._in_flight - 1)
         self._finished.append(time.monotonic())
-        if self._wake is not None and not self._wake.done():
-            self._wake.set_result(None)
+        self._poke()
+
+
+class _Ticket:
+    """A waiter's place in line. Ordered by (priority, arrival); equal only to itself."""
+
+    __slots__ = ("arrival", "priority", "turn")
+
+    def __init__(self, priority: int, arrival: int) -> None:
+        self.priority, self.arrival = priority, arrival
+        self.turn: asyncio.Future[None] | None = None
+
+    def __lt__(self, other: _Ticket) -> bool:
+        return (self.priority, self.arrival) < (other.priority, other.arrival)
 
 
 def _window(rate: float, period: float, slack: float) -> SlidingWindow:
@@ -95,15 +123,20 @@ def _window(rate: float, period: float, slack: float) -> SlidingWindow:
 
 
 class Pacer:
-    """Global and per-chat rate limits as sliding windows (see ``SlidingWindow``).
+    """Global and per-chat rate limits as sliding windows (see ``SlidingWindow``), with lanes.
 
     ``chat_rate(chat_id) -> (messages, per_seconds)`` lets a transport give groups and private chats
     different limits (Telegram: 1/s per private chat, 20/min per group). ``slack`` seconds are
     added to every window as a margin for clock differences.
 
-    Use ``async with pacer.slot(chat_id): <send>``: the slot is held until the request is done.
-    ``acquire(chat_id)`` alone counts the message as sent at once (for callers without a hook
+    Use ``async with pacer.slot(chat_id, priority): <send>``: the slot is held until the request is
+    done. ``acquire(chat_id)`` alone counts the message as sent at once (for callers without a hook
     after the send).
+
+    Lanes: priority 0 (replies, alerts) takes the next free place of both windows before anything
+    waiting with a higher number. Messages of the lower lanes (reminders, bulk) are let into the
+    windows only a second's worth at a time (``gate``): a thousand nudges never sit in a chat's
+    window waiting for the global one, where they would hold up a reply to that same chat.
     """
 
     def __init__(
@@ -114,6 +147,7 @@ class Pacer:
         slack: float = 0.0,
     ) -> None:
         self._global = _window(global_per_second, 1.0, slack)
+        self._gate = SlidingWindow(max(1, int(global_per_second)), 0.0)  # a priority semaphore
         self._chat_rate = chat_rate
         self._slack = slack
         self._chats: dict[str, SlidingWindow] = {}
@@ -126,16 +160,23 @@ class Pacer:
         return window
 
     @contextlib.asynccontextmanager
-    async def slot(self, chat_id: str) -> AsyncIterator[None]:
+    async def slot(self, chat_id: str, priority: int = 0) -> AsyncIterator[None]:
         """A place for one message to ``chat_id``, held until the block (the send) is done."""
-        held = _Held(self._chat(chat_id), self._global)
-        await held.take()
-        token = _CURRENT_SLOT.set((self, chat_id, held))
+        gated = priority > 0
+        if gated:
+            await self._gate.acquire(priority)
         try:
-            yield
+            held = _Held(self._chat(chat_id), self._global, priority)
+            await held.take()
+            token = _CURRENT_SLOT.set((self, chat_id, held))
+            try:
+                yield
+            finally:
+                _CURRENT_SLOT.reset(token)
+                held.give_back()
         finally:
-            _CURRENT_SLOT.reset(token)
-            held.give_back()
+            if gated:
+                self._gate.release()
 
     async def next_message(self, chat_id: str) -> None:
         """Inside ``slot(chat_id)``: one more message goes out (a long text in parts).
@@ -150,22 +191,22 @@ class Pacer:
         else:
             await self.acquire(chat_id)
 
-    async def acquire(self, chat_id: str) -> None:
-        async with self.slot(chat_id):
+    async def acquire(self, chat_id: str, priority: int = 0) -> None:
+        async with self.slot(chat_id, priority):
             pass
 
 
 class _Held:
     """The places one message holds in its chat's window and the global one."""
 
-    def __init__(self, chat: SlidingWindow, overall: SlidingWindow) -> None:
-        self.chat, self.overall = chat, overall
+    def __init__(self, chat: SlidingWindow, overall: SlidingWindow, priority: int = 0) -> None:
+        self.chat, self.overall, self.priority = chat, overall, priority
         self.held = False
 
     async def take(self) -> None:
-        await self.chat.acquire()
+        await self.chat.acquire(self.priority)
         try:
-            await self.overall.acquire()
+            await self.overall.acquire(self.priority)
         except BaseException:
             self.chat.release()
             raise

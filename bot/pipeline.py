@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.messages import Inbound
 from bot.observability import HANDLE_SECONDS, UPDATES
 from handlers.context import Context
-from handlers.reply import Reply, plain
+from handlers.reply import Reply, plain, refused
 from handlers.router import handle_event
 from handlers.settings import FeatureSettings
 from storage import inbox, outbox
@@ -42,6 +42,7 @@ class HandleResult:
     duplicate: bool
     outbox_ids: list[int] = field(default_factory=list)
     error_reference: str | None = None
+    refused: bool = False  # the core said no to what was asked (a button press keeps its buttons)
 
 
 class Pipeline:
@@ -87,7 +88,7 @@ class Pipeline:
                     return HandleResult(duplicate=True)
                 replies = handle_event(session, event, now=now, settings=self.settings)
                 ids = _queue_replies(session, event, replies, now)
-                return HandleResult(duplicate=False, outbox_ids=ids)
+                return HandleResult(duplicate=False, outbox_ids=ids, refused=refused(replies))
         except Exception as error:
             if isinstance(error, DBAPIError) and error.connection_invalidated:
                 raise  # a lost connection, not a bug: no apology, the event comes again
@@ -105,9 +106,11 @@ class Pipeline:
                 ):
                     return HandleResult(duplicate=True)
                 ctx = Context(session, now, self.settings, language_hint=event.sender_language)
+                # Honest about what happened: this message's effects were rolled back and the
+                # event is claimed, so nothing will handle it again unless the person resends it.
                 text = ctx.t(
-                    "Sorry, something went wrong on my side. Nothing you sent is lost; please try "
-                    "again in a moment. Reference: {reference}",
+                    "Sorry, something went wrong on my side, and your last message was not "
+                    "processed. Please send it again in a moment. Reference: {reference}",
                     reference=reference,
                 )
                 ids = _queue_replies(session, event, [Reply(plain(text))], now)

@@ -17,7 +17,7 @@ from handlers.messages import Inbound
 from handlers.reply import Reply
 from handlers.settings import FeatureSettings
 from storage import audit, outbox, people, rooms
-from storage.enums import Role
+from storage.enums import OutboxPriority, Role
 from storage.models import Organisation, Person
 
 
@@ -64,8 +64,12 @@ class Context:
         chat_id: str,
         reply: Reply,
         key: str,
+        priority: OutboxPriority = OutboxPriority.URGENT,
     ) -> int | None:
-        """Queue ``reply`` for one chat. ``key`` makes it idempotent: the same key is sent once."""
+        """Queue ``reply`` for one chat. ``key`` makes it idempotent: the same key is sent once.
+
+        ``priority``: a reminder or a bulk message (nudge, digest, summary) says so, and then
+        waits for the replies and alerts of the moment instead of holding them up."""
         return outbox.enqueue(
             session=self.session,
             platform=platform,
@@ -75,9 +79,16 @@ class Context:
             now=self.now,
             organisation_id=self.organisation.id if self.organisation else None,
             attachments=[(a.kind, a.filename, a.content_type, a.data) for a in reply.attachments],
+            priority=priority,
         )
 
-    def send_to_person(self, person_id: int, reply: Reply, key: str) -> bool:
+    def send_to_person(
+        self,
+        person_id: int,
+        reply: Reply,
+        key: str,
+        priority: OutboxPriority = OutboxPriority.URGENT,
+    ) -> bool:
         """Queue ``reply`` privately for one person of this organisation, on the account they used
         last. True when it is (or, under the same ``key``, already was) on its way; False when the
         person has no private chat with the bot yet: the caller picks a fallback, nothing is
@@ -88,10 +99,22 @@ class Context:
         if not chats:
             return False
         platform, chat_id = chats[0]
-        self.send(platform=platform, chat_id=chat_id, reply=reply, key=f"{key}:person:{person_id}")
+        self.send(
+            platform=platform,
+            chat_id=chat_id,
+            reply=reply,
+            key=f"{key}:person:{person_id}",
+            priority=priority,
+        )
         return True
 
-    def send_to_rooms(self, purpose: str, reply: Reply, key: str) -> int:
+    def send_to_rooms(
+        self,
+        purpose: str,
+        reply: Reply,
+        key: str,
+        priority: OutboxPriority = OutboxPriority.URGENT,
+    ) -> int:
         """Queue ``reply`` for every room of this organisation with ``purpose``; returns how many."""
         count = 0
         for room in rooms.rooms_for(
@@ -102,6 +125,7 @@ class Context:
                 chat_id=room.chat_id,
                 reply=reply,
                 key=f"{key}:room:{room.id}",
+                priority=priority,
             ):
                 count += 1
         return count

@@ -37,7 +37,7 @@ from handlers.settings import FeatureSettings
 from schedules.jobs import JobOptions, job
 from storage import coordination, organisations, people, rooms, runs
 from storage.db import unit_of_work
-from storage.enums import Role, RoomPurpose
+from storage.enums import OutboxPriority, Role, RoomPurpose
 from storage.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ def _summaries_for(
                     chat_id=room.chat_id,
                     reply=rendered[ROOM_AUDIENCE[room.purpose]],
                     key=f"{kind}:{org.id}:{chosen.label}:room:{room.id}",
+                    priority=OutboxPriority.BULK,
                 )
                 done += 1
     if period.quarter == 4:
@@ -187,7 +188,12 @@ def _annual_review_reminder(
                     )
                 )
             )
-            sent += ctx.send_to_person(person_id, reply, key=f"annual-review:{org.id}:{year}")
+            sent += ctx.send_to_person(
+                person_id,
+                reply,
+                key=f"annual-review:{org.id}:{year}",
+                priority=OutboxPriority.REMINDER,
+            )
         return sent
 
 
@@ -262,7 +268,10 @@ def _reminder_reply(language: str, text: str) -> Reply:
 def _deliver(ctx: Context, audience: dict, text: str, key: str) -> int:  # type: ignore[type-arg]
     if "room" in audience:
         return ctx.send_to_rooms(
-            audience["room"], _reminder_reply(room_language(ctx.org), text), key
+            audience["room"],
+            _reminder_reply(room_language(ctx.org), text),
+            key,
+            OutboxPriority.REMINDER,
         )
     if "person_id" in audience:
         ids = [int(audience["person_id"])]
@@ -280,7 +289,9 @@ def _deliver(ctx: Context, audience: dict, text: str, key: str) -> int:  # type:
         )
         if person is None or not person.active:
             continue
-        count += ctx.send_to_person(person_id, _reminder_reply(person.language, text), key)
+        count += ctx.send_to_person(
+            person_id, _reminder_reply(person.language, text), key, OutboxPriority.REMINDER
+        )
     return count
 
 
@@ -343,7 +354,10 @@ def _audit_reminders(
                     )
                 )
                 done += ctx.send_to_person(
-                    person_id, reply, key=f"audit-reminder:{audit.id}:{passed[-1]}d"
+                    person_id,
+                    reply,
+                    key=f"audit-reminder:{audit.id}:{passed[-1]}d",
+                    priority=OutboxPriority.REMINDER,
                 )
     for finding in overdue:
         due_day = local_date(finding.due_at, tz)  # type: ignore[arg-type]
@@ -387,6 +401,9 @@ def _audit_reminders(
                     )
                 )
                 done += ctx.send_to_person(
-                    person_id, reply, key=f"finding-overdue:{finding.id}:{week}"
+                    person_id,
+                    reply,
+                    key=f"finding-overdue:{finding.id}:{week}",
+                    priority=OutboxPriority.REMINDER,
                 )
     return done

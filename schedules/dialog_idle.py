@@ -13,6 +13,7 @@ from handlers.settings import FeatureSettings
 from schedules.jobs import JobOptions, job
 from storage import dialogs, organisations, people
 from storage.db import unit_of_work
+from storage.enums import OutboxPriority
 
 
 @job("dialog-idle", description="remind idle dialogs once, expire abandoned ones")
@@ -75,6 +76,7 @@ def _handle_one(
             chat_id=row.chat_id,
             reply=notice,
             key=f"dialog-expired:{row.id}:{row.started_at.isoformat()}",
+            priority=OutboxPriority.REMINDER,
         )
         if extra:
             ctx.send(
@@ -82,6 +84,7 @@ def _handle_one(
                 chat_id=row.chat_id,
                 reply=extra,
                 key=f"dialog-expired-extra:{row.id}:{row.started_at.isoformat()}",
+                priority=OutboxPriority.REMINDER,
             )
         dialogs.close_dialog(session=session, state=row)
         return 1
@@ -101,6 +104,7 @@ def _handle_one(
             chat_id=row.chat_id,
             reply=nudge,
             key=f"dialog-reminder:{row.id}:{row.updated_at.isoformat()}",
+            priority=OutboxPriority.REMINDER,
         )
         row.reminded_at = now
         dialogs.save_dialog(session=session, state=row)

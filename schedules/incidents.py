@@ -30,7 +30,7 @@ from schedules.jobs import JobOptions, job
 from storage import incidents as store
 from storage import organisations, people, rooms
 from storage.db import unit_of_work
-from storage.enums import Role, RoomPurpose
+from storage.enums import OutboxPriority, Role, RoomPurpose
 from storage.incidents import OpenDeadline
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def _send_one(
     _progress(session, row, slot.key, now, settings)
     key = f"incident-reminder:{incident.id}:{slot.key}"
     reply = reminder_reply(ROOM_LANGUAGE, org, incident, slot, now)
-    ctx.send_to_rooms(RoomPurpose.ISMT.value, reply, key)
+    ctx.send_to_rooms(RoomPurpose.ISMT.value, reply, key, OutboxPriority.REMINDER)
     escalate_to = set(ESCALATE_TO) if slot.escalate else set()
     if not rooms.rooms_for(
         session=session,
@@ -164,7 +164,7 @@ def _send_one(
     for role in sorted(escalate_to):
         for person in people.list_people(session=session, organisation_id=org.id, role=role.value):  # type: ignore[arg-type]
             private = reminder_reply(person.language, org, incident, slot, now)
-            ctx.send_to_person(person.id, private, key)  # type: ignore[arg-type]
+            ctx.send_to_person(person.id, private, key, OutboxPriority.REMINDER)  # type: ignore[arg-type]
     return 1
 
 

@@ -24,7 +24,7 @@ from handlers.training.workdays import work_calendar
 from schedules.jobs import JobOptions, job
 from storage import organisations, people, runs
 from storage.db import unit_of_work
-from storage.enums import Role
+from storage.enums import OutboxPriority, Role
 from storage.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ def training_digest(
                     chat_id=chat_id,
                     reply=Reply(text),
                     key=f"training-digest:{org.slug}:{period}:{coordinator.id}",
+                    priority=OutboxPriority.BULK,
                 ):
                     queued += 1
     return queued

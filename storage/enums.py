@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Role(StrEnum):
@@ -41,6 +41,15 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class OutboxPriority(IntEnum):
+    """An outgoing message's lane (stored as its number; lower goes first): what a person waits for
+    right now, then reminders, then bulk that may use whatever the platform's limits leave."""
+
+    URGENT = 0  # replies to a person and alerts
+    REMINDER = 1  # deadline, audit and coordinator reminders, idle-dialog reminders
+    BULK = 2  # training nudges, digests, summaries
 
 
 #: The college (mayor and aldermen) carries the personal training duty of Cbw art. 24.

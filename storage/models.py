@@ -111,7 +111,10 @@ class OutboxMessage(SQLModel, table=True):
     """A message to deliver after commit; written in the same transaction as what caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "platform", "next_attempt_at"),
+        Index("ix_outbox_lane", "status", "priority", "next_attempt_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     platform: str = Field(max_length=16)
@@ -119,6 +122,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     idempotency_key: str = Field(unique=True, max_length=255)
     status: str = Field(default="pending", max_length=16)
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # OutboxPriority
     attempts: int = 0
     next_attempt_at: datetime
     created_at: datetime

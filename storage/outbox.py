@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.enums import OutboxStatus
+from storage.enums import OutboxPriority, OutboxStatus
 from storage.models import OutboxAttachment, OutboxMessage
 from storage.upsert import insert_ignore
 
@@ -24,10 +24,12 @@ def enqueue(
     now: datetime,
     organisation_id: int | None = None,
     attachments: Sequence[tuple[str, str, str, bytes]] = (),
+    priority: OutboxPriority = OutboxPriority.URGENT,
 ) -> int | None:
     """Queue one message; returns its id, or None when the idempotency key was queued before.
 
-    ``attachments`` are (kind, filename, content_type, data) tuples.
+    ``attachments`` are (kind, filename, content_type, data) tuples. ``priority`` is its lane:
+    replies and alerts (the default) go before reminders, reminders before bulk.
     """
     message_id = insert_ignore(
         session,
@@ -39,6 +41,7 @@ def enqueue(
             "payload": {**payload, "attachments": len(attachments)},
             "idempotency_key": idempotency_key,
             "status": OutboxStatus.PENDING.value,
+            "priority": int(priority),
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
@@ -61,18 +64,22 @@ def enqueue(
 
 
 def due_messages(
-    *, session: Session, platforms: Sequence[str], now: datetime, limit: int = 200
+    *,
+    session: Session,
+    platforms: Sequence[str],
+    now: datetime,
+    limit: int = 200,
+    priority: OutboxPriority | None = None,
 ) -> list[OutboxMessage]:
-    statement = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING.value,
-            col(OutboxMessage.platform).in_(platforms),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+    """Pending messages due by ``now``, oldest first; only one lane's when ``priority`` is given."""
+    statement = select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING.value,
+        col(OutboxMessage.platform).in_(platforms),
+        OutboxMessage.next_attempt_at <= now,
     )
+    if priority is not None:
+        statement = statement.where(OutboxMessage.priority == int(priority))
+    statement = statement.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     return list(session.exec(statement))
 
 

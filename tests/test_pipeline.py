@@ -162,6 +162,8 @@ def test_error_boundary_answers_with_a_reference_and_rolls_back(bot: Harness) ->
         said = bot.say(me, "/kapot", event_id="boom")
         assert said.result.error_reference and said.result.error_reference in said.text
         assert "Traceback" not in said.text
+        # Its effects were rolled back and it will not be handled again: never "nothing is lost".
+        assert "niet verwerkt" in said.text and "verloren" not in said.text
         assert "Intact" in bot.say(me, "/wie").text
         assert bot.say(me, "/kapot", event_id="boom").result.duplicate  # not retried forever
     finally:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import logging
 import sys
+import unicodedata
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import AlarmClock, Runtime, build_runtime, open_database
 from bot.config import Settings
-from bot.messages import DeliveryResult, Inbound, Outbound
+from bot.messages import Attachment, DeliveryResult, Inbound, Outbound
 from bot.pacing import unlimited
 from handlers.i18n import normalise_language, t
 from handlers.people.demo import (
@@ -35,17 +39,25 @@ from storage.db import unit_of_work
 from storage.enums import Platform, Role
 
 PLATFORM = Platform.CONSOLE.value
+ATTACHMENTS_FOLDER = "chat-attachments"  # under the data directory
+log = logging.getLogger(__name__)
 
 
 class ConsoleTransport:
-    """Delivers console-platform outbox rows to the screen."""
+    """Delivers console-platform outbox rows to the screen; files go into ``attachments_dir``.
+
+    A terminal cannot show a PDF or a chart, so each attachment is saved (never over an earlier
+    file) and the chat names where: ``→ opgeslagen: …/NIS2-….pdf``.
+    """
 
     platform = PLATFORM
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, attachments_dir: Path | None = None) -> None:
         self.out = out
         self.pacer = unlimited()
         self.current_chat = ""
+        self.language = "nl"
+        self.attachments_dir = attachments_dir
 
     async def deliver(self, message: Outbound) -> DeliveryResult:
         text = to_plain_text(message.text)
@@ -57,12 +69,60 @@ class ConsoleTransport:
         for number, choice in enumerate(message.choices, start=1):
             lines.append(f"{pad}{number}) {to_plain_text(choice.label)}")
         for attachment in message.attachments:
-            lines.append(
-                f"{pad}[{attachment.kind}: {attachment.filename}, {len(attachment.data)} bytes]"
-            )
+            lines.append(pad + self._save(attachment))
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         return DeliveryResult(external_id=None)
+
+    def _save(self, attachment: Attachment) -> str:
+        size = len(attachment.data)
+        if self.attachments_dir is None:
+            return f"[{attachment.kind}: {safe_filename(attachment.filename)}, {size} bytes]"
+        try:
+            path = save_attachment(self.attachments_dir, attachment.filename, attachment.data)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            return t(
+                self.language,
+                "[{kind}: {name}, {size} bytes: NOT saved ({reason})]",
+                kind=attachment.kind,
+                name=safe_filename(attachment.filename),
+                size=size,
+                reason=reason,
+            )
+        return "→ " + t(self.language, "saved: {path}", path=str(path))
+
+
+def safe_filename(name: str) -> str:
+    """A file name that stays inside the folder and prints as itself: no directories, no
+    control or format characters (an escape sequence or a right-to-left override), no dot first."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(
+        c if c.isalnum() or c in "-_.+ " else "_"
+        for c in unicodedata.normalize("NFC", base)
+        if unicodedata.category(c)[0] != "C"
+    ).strip(" .")
+    return cleaned[:120] or "bijlage"
+
+
+def save_attachment(folder: Path, filename: str, data: bytes) -> Path:
+    """Write ``data`` into ``folder`` under a safe form of ``filename``; never overwrites: a
+    second file of that name gets ``-2``, ``-3`` … before its extension."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = safe_filename(filename)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    for number in itertools.count(1):
+        candidate = name if number == 1 else f"{stem}-{number}{dot}{suffix}"
+        path = folder / candidate
+        try:
+            with path.open("xb") as handle:  # exclusive: an existing file is never replaced
+                handle.write(data)
+        except FileExistsError:
+            continue
+        return path.resolve()
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -88,7 +148,7 @@ class ConsoleChat:
     ) -> None:
         self.settings = settings
         self.stdin, self.stdout = stdin, stdout
-        self.transport = ConsoleTransport(stdout)
+        self.transport = ConsoleTransport(stdout, settings.data_dir / ATTACHMENTS_FOLDER)
         engine = open_database(settings)
         self.runtime: Runtime = build_runtime(
             settings, {PLATFORM: self.transport}, engine=engine, demo_mode=org_slug == DEMO_SLUG
@@ -154,6 +214,7 @@ class ConsoleChat:
 
     async def greet(self, speaker: Speaker) -> None:
         self.transport.current_chat = speaker.external_id
+        self.transport.language = speaker.language
         now = self.runtime.clock()
         with unit_of_work(self.runtime.engine) as session:
             replies = welcome_back(
@@ -180,8 +241,23 @@ class ConsoleChat:
             sender_name=speaker.name,
             sender_language=speaker.language,
         )
-        await self.runtime.pipeline.handle(event)
-        await self.flush_outbox()
+        try:
+            await self.runtime.pipeline.handle(event)
+        except Exception as error:
+            # A platform would deliver the event again; a typed line has nobody to resend it,
+            # so say so instead of crashing or pretending it was kept.
+            log.info("console line not handled: %s", type(error).__name__)
+            self.say(
+                t(
+                    speaker.language,
+                    "That line was not processed (the database could not be reached), and "
+                    "nothing of it was saved. Please type it again.",
+                )
+            )
+        try:
+            await self.flush_outbox()
+        except Exception as error:  # the replies stay queued and show on the next flush
+            log.info("console flush failed: %s", type(error).__name__)
 
     async def run(self) -> int:
         speaker = self.become(self.role, self.name, self.language, self.unenrolled)

@@ -16,7 +16,7 @@ from handlers.training.college import Audience, due_college_reminders
 from handlers.training.texts import college_reminder_message
 from handlers.training.workdays import work_calendar
 from storage import people, training
-from storage.enums import Country, Role
+from storage.enums import Country, OutboxPriority, Role
 from storage.models import Organisation
 
 
@@ -75,6 +75,7 @@ def send_college_reminders(
                 chat_id=chat_id,
                 reply=Reply(text),
                 key=f"{reminder.key}:to:{reader.id}",
+                priority=OutboxPriority.REMINDER,
             ):
                 queued += 1
     return queued

@@ -24,7 +24,7 @@ from handlers.training.schedule import Nudge, NudgeKind, due_nudges, snooze
 from handlers.training.texts import format_day, nudge_message, snooze_reply
 from handlers.training.workdays import work_calendar
 from storage import kv, people, training
-from storage.enums import Platform
+from storage.enums import OutboxPriority, Platform
 from storage.models import Organisation
 from storage.training_models import TrainingMethod
 
@@ -119,6 +119,7 @@ def deliver(
         chat_id=planned.chat_id,
         reply=reply,
         key=nudge.idempotency_key,
+        priority=OutboxPriority.BULK,
     )
     training.set_nudge_outbox(session=session, nudge_id=claimed, outbox_id=outbox_id)
     if planned.platform != Platform.TELEGRAM.value:
