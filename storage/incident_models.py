@@ -50,6 +50,24 @@ class Incident(SQLModel, table=True):
     intermediate_due_at: datetime | None = (
         None  # set when the CSIRT asks for an intermediate report
     )
+    # Nobody could be alerted (no ISMT room, no reachable coordinator or ISMT member): the alert
+    # waits and goes out once as soon as someone becomes reachable (``handlers.incidents.pending``).
+    alert_pending_since: datetime | None = Field(default=None, index=True)
+    # What the ISMT records for the reports (Art. 23(4) NIS2; Cbw art. 26-29; GDPR art. 33(3)).
+    # None / empty: not known yet. ``started_at`` is never taken from ``noticed_at``.
+    started_at: datetime | None = None
+    suspected_malicious: str | None = Field(default=None, max_length=16)  # TriState
+    cross_border: str | None = Field(default=None, max_length=16)  # TriState
+    severity: str | None = Field(default=None, sa_column=Column(Text))
+    indicators: str | None = Field(default=None, sa_column=Column(Text))  # IoCs
+    root_cause: str | None = Field(default=None, sa_column=Column(Text))
+    measures_applied: str | None = Field(default=None, sa_column=Column(Text))
+    measures_ongoing: str | None = Field(default=None, sa_column=Column(Text))
+    # GDPR art. 33(3): nature, data_categories, subjects_approx, records_approx, consequences,
+    # measures, delay_reason (free texts, as precise as known).
+    gdpr_details: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    crisis_at: datetime | None = None  # the crisis organisation was activated (/incident … crisis)
+    crisis_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
     updated_at: datetime
 
@@ -78,8 +96,9 @@ class IncidentReport(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     kind: str = Field(max_length=32)  # ReportKind
-    sent_at: datetime
+    sent_at: datetime  # when it was sent (what the person said)
     sent_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime | None = None  # when /verzonden recorded it
 
 
 class IncidentDeadline(SQLModel, table=True):

@@ -142,6 +142,27 @@ def stale_intakes(
     return list(session.exec(statement.order_by(Incident.updated_at).limit(limit)))
 
 
+def pending_alerts(
+    *, session: Session, organisation_id: int | None = None, limit: int = 500
+) -> list[Incident]:
+    """Incidents whose alert reached nobody yet, oldest first (any organisation when
+    ``organisation_id`` is None: the pending-alert job's sweep)."""
+    statement = select(Incident).where(col(Incident.alert_pending_since).is_not(None))
+    if organisation_id is not None:
+        statement = statement.where(Incident.organisation_id == organisation_id)
+    return list(session.exec(statement.order_by(Incident.alert_pending_since).limit(limit)))
+
+
+def count_pending_alerts(*, session: Session) -> dict[int, int]:
+    """organisation id -> incidents whose alert reached nobody yet (for the operator's list)."""
+    statement = (
+        select(Incident.organisation_id, func.count())
+        .where(col(Incident.alert_pending_since).is_not(None))
+        .group_by(Incident.organisation_id)
+    )
+    return {org_id: count for org_id, count in session.exec(statement)}
+
+
 # --- timeline -------------------------------------------------------------------------------
 
 

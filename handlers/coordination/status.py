@@ -12,6 +12,7 @@ from handlers.coordination.service import summary_wall_time
 from handlers.coordination.summary import enum_label, fmt_date, fmt_moment, fmt_percent
 from handlers.i18n import N_
 from handlers.incidents.model import ReportKind
+from handlers.incidents.readiness import readiness, warning_lines
 from handlers.render import render
 from handlers.reply import Reply
 
@@ -94,4 +95,6 @@ def status_command(ctx: Context, args: list[str]) -> Reply:
         summary_period=quarter_label(period, lang),
         summary_at=fmt_moment(moment, tz, lang),
     )
-    return Reply(text)
+    # What stops an incident alert from arriving (no room, nobody reachable, alerts waiting).
+    warnings = warning_lines(lang, readiness(ctx.session, ctx.org))
+    return Reply("\n".join([*warnings, "", text]) if warnings else text)

@@ -7,6 +7,7 @@ markup. The advice covers the first minutes; the ISMT's handling comes after.
 from __future__ import annotations
 
 from handlers.incidents.authorities import AuthoritySettings, default_authorities
+from handlers.incidents.contacts import OrgContacts
 from handlers.incidents.model import Category
 from handlers.render import render
 from storage.enums import Country
@@ -23,11 +24,23 @@ def render_advice(
     country: Country | str = Country.NL,
     reference: str | None = None,
     authorities: AuthoritySettings | None = None,
+    contacts: OrgContacts | None = None,
+    personal_data: bool = False,
 ) -> str:
     """The advice for ``category`` in neutral markup; ``reference`` is shown when given.
 
     ``authorities`` are the organisation's settings (default: the country's) and name the data
-    protection authority in the data-leak advice.
+    protection authority in the data-leak advice. ``contacts`` are the organisation's own numbers
+    (servicedesk, 24/7, privacy officer), shown where the advice says whom to call;
+    ``personal_data`` adds the privacy officer to any category's advice.
     """
     settings = authorities or default_authorities(country)
-    return render(language, advice_template(category), dpa=settings.gdpr.name, reference=reference)
+    return render(
+        language,
+        advice_template(category),
+        dpa=settings.gdpr.name,
+        reference=reference,
+        contacts=contacts or OrgContacts(),
+        personal_data=personal_data,
+        category=str(Category(category)),
+    )

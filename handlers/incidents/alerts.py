@@ -9,6 +9,7 @@ the name privately (the coordinator still sees it, see ``visibility``).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from handlers.context import Context
 from handlers.i18n import DEFAULT_LANGUAGE, normalise_language, t
@@ -117,14 +118,36 @@ def _reporter_name(ctx: Context, incident: Incident) -> str | None:
     return person.name if person else None
 
 
-def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) -> int:
-    """Queue the alert; returns the number of destinations. Marks the incident as alerted."""
+@dataclass
+class AlertOutcome:
+    """Who the alert really went to (queued in the outbox), for the reporter's reply."""
+
+    rooms: int = 0
+    people: list[tuple[str, str]] = field(default_factory=list)  # (name, role value)
+
+    @property
+    def delivered(self) -> bool:
+        return self.rooms > 0 or bool(self.people)
+
+    @property
+    def destinations(self) -> int:
+        return self.rooms + len(self.people)
+
+
+def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) -> AlertOutcome:
+    """Queue the alert and mark the incident as passed on; returns who it went to.
+
+    Nobody reachable (no ISMT room, no coordinator or ISMT member with a private chat): the alert
+    is *pending* (``alert_pending_since``) and ``pending.flush_pending_alerts`` sends it once as
+    soon as a room is linked or someone becomes reachable. The operator sees it in ``nis2bot org
+    list`` and the log, the coordinator gets it the moment they are reachable.
+    """
     org = ctx.org
     name = _reporter_name(ctx, incident)
     room_name = None if incident.anonymous else name
     stage = "incomplete" if incomplete else ("completed" if incident.alerted_at else "new")
     key = f"incident-alert:{incident.id}:{stage}"
-    destinations = 0
+    outcome = AlertOutcome()
     ismt_rooms = rooms.rooms_for(
         session=ctx.session, organisation_id=org.id, purpose=RoomPurpose.ISMT.value
     )
@@ -132,8 +155,7 @@ def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) ->
         reply = alert_reply(
             ctx, incident, language=ROOM_LANGUAGE, reporter=room_name, incomplete=incomplete
         )
-        ctx.send_to_rooms(RoomPurpose.ISMT.value, reply, key)
-        destinations += len(ismt_rooms)
+        outcome.rooms = ctx.send_to_rooms(RoomPurpose.ISMT.value, reply, key)
     coordinators = people.list_people(
         session=ctx.session, organisation_id=org.id, role=Role.COORDINATOR.value
     )
@@ -146,8 +168,8 @@ def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) ->
                 ctx, incident, language=language, reporter=name, incomplete=incomplete
             )
             if ctx.send_to_person(person.id, reply, key):  # type: ignore[arg-type]
-                destinations += 1
-    if destinations == 0:
+                outcome.people.append((person.name, person.role))
+    if not outcome.delivered:
         # No room, no reachable coordinator: the ISMT members themselves.
         for person in people.list_people(
             session=ctx.session, organisation_id=org.id, role=Role.ISMT.value
@@ -160,18 +182,31 @@ def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) ->
                 incomplete=incomplete,
             )
             if ctx.send_to_person(person.id, reply, key):  # type: ignore[arg-type]
-                destinations += 1
-    if destinations == 0:
-        log.error("incident %s: nobody to alert (no ISMT room, coordinator or member)", incident.id)
+                outcome.people.append((person.name, person.role))
+    waited_since = incident.alert_pending_since
+    if outcome.delivered:
+        incident.alert_pending_since = None
+    elif incident.alert_pending_since is None:
+        log.error(
+            "organisation %s, incident %s: nobody to alert (no ISMT room, no reachable coordinator "
+            "or ISMT member); the alert is pending until someone is reachable",
+            org.slug,
+            incident.reference,
+        )
         ctx.audit("incident.alert_undeliverable", incident=incident.reference)
+        incident.alert_pending_since = ctx.now
     if incident.alerted_at is None:
         incident.alerted_at = ctx.now
     store.save_incident(session=ctx.session, incident=incident, now=ctx.now)
     store.add_event(
         session=ctx.session,
         incident=incident,
-        kind="alerted",
+        kind="alerted" if outcome.delivered else "alert_pending",
         at=ctx.now,
-        detail={"destinations": destinations, "stage": stage},
+        detail={
+            "destinations": outcome.destinations,
+            "stage": stage,
+            **({"waited_since": waited_since.isoformat()} if waited_since else {}),
+        },
     )
-    return destinations
+    return outcome

@@ -6,9 +6,11 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.incidents import service
 from handlers.incidents.advice import render_advice
-from handlers.incidents.alerts import alert_ismt
+from handlers.incidents.alerts import AlertOutcome, alert_ismt
+from handlers.incidents.contacts import OrgContacts, organisation_contacts
 from handlers.incidents.drafts_data import organisation_authorities
-from handlers.reply import Reply, markup
+from handlers.people.roles import role_label
+from handlers.reply import Reply, markup, plain
 from storage import incidents as store
 from storage.incident_models import Incident
 
@@ -24,24 +26,86 @@ def complete_report(ctx: Context, incident: Incident) -> Reply:
         detail={"anonymous": incident.anonymous},
     )
     store.save_incident(session=ctx.session, incident=incident, now=ctx.now)
-    alert_ismt(ctx, incident)
+    outcome = alert_ismt(ctx, incident)
     service.refresh_deadlines(ctx.session, ctx.org, incident, ctx.now, ctx.settings)
     ctx.audit("incident.reported", incident=incident.reference, anonymous=incident.anonymous)
-    thanks = markup(
-        "<b>{text}</b>",
-        text=ctx.t(
-            "Thank you. Your report is registered as {reference} and the ISMT has been alerted.",
-            reference=incident.reference,
-        ),
-    )
+    contacts = organisation_contacts(ctx.org)
     advice = render_advice(
         ctx.language,
         incident.category or "other",
         country=ctx.org.country,
         reference=incident.reference,
         authorities=organisation_authorities(ctx.org),
+        contacts=contacts,
+        personal_data=incident.personal_data in ("yes", "unknown"),
     )
-    return Reply(thanks + "\n\n" + advice)
+    return Reply(who_knows(ctx, incident, outcome, contacts) + "\n\n" + advice)
+
+
+def who_knows(
+    ctx: Context, incident: Incident, outcome: AlertOutcome, contacts: OrgContacts
+) -> str:
+    """The truth about who was alerted: the room, named people, or plainly nobody (and whom to
+    call then). Never "the ISMT has been alerted" when the alert went nowhere."""
+    if outcome.delivered:
+        lines = [
+            markup(
+                "<b>{text}</b>",
+                text=ctx.t(
+                    "Thank you. Your report is registered as {reference}.",
+                    reference=incident.reference,
+                ),
+            )
+        ]
+        if outcome.rooms:
+            lines.append(plain(ctx.t("The ISMT has been alerted in its group chat.")))
+        if outcome.people:
+            names = ", ".join(
+                f"{name} ({role_label(role, ctx.language)})" for name, role in outcome.people
+            )
+            lines.append(markup(ctx.t("Alerted personally: {names}."), names=names))
+        return "\n".join(lines)
+    lines = [
+        markup(
+            "<b>{text}</b>",
+            text=ctx.t(
+                "Your report is registered as {reference}, but nobody could be alerted yet.",
+                reference=incident.reference,
+            ),
+        ),
+        plain(
+            ctx.t(
+                "This organisation has no ISMT group chat yet, and the bot cannot reach the NIS2 "
+                "coordinator or an ISMT member. Your report waits and goes to them as soon as one "
+                "of them can be reached; the bot's administrator sees that it is waiting."
+            )
+        ),
+    ]
+    if contacts.emergency:
+        lines.append(
+            markup(
+                "<b>{text}</b>",
+                text=ctx.t("Do not wait: call {contact} now.", contact=contacts.emergency),
+            )
+        )
+    elif contacts.servicedesk:
+        lines.append(
+            markup(
+                "<b>{text}</b>",
+                text=ctx.t(
+                    "Do not wait: call the servicedesk ({contact}) or your manager now.",
+                    contact=contacts.servicedesk,
+                ),
+            )
+        )
+    else:
+        lines.append(
+            markup(
+                "<b>{text}</b>",
+                text=ctx.t("Do not wait: call your manager or the IT servicedesk now."),
+            )
+        )
+    return "\n".join(lines)
 
 
 def stopped_report(ctx: Context, incident: Incident | None) -> Reply | None:

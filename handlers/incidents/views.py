@@ -23,6 +23,7 @@ EVENT_LABELS: dict[str, str] = {
     "reported": N_("report completed by the reporter"),
     "abandoned": N_("intake not finished: passed on as an incomplete report"),
     "alerted": N_("ISMT alerted"),
+    "alert_pending": N_("nobody could be alerted: the alert waits until someone is reachable"),
     "significant": N_("decided: significant"),
     "not_significant": N_("decided: not significant"),
     "status": N_("status changed"),

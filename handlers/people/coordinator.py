@@ -7,6 +7,7 @@ from datetime import timedelta
 from handlers.command import COORDINATOR, EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_
+from handlers.incidents.pending import flush_pending_alerts, flushed_note
 from handlers.people.invites import deep_link, make_invite
 from handlers.people.link import offer_link_code
 from handlers.people.roles import ROLE_WORDS, parse_role, role_label
@@ -169,15 +170,16 @@ def _link_room(ctx: Context, purpose: RoomPurpose) -> Reply:
     )
     if not created:
         return Reply(plain(ctx.t("This room was already linked for that purpose.")))
-    return Reply(
-        plain(
-            ctx.t(
-                "This room is now linked as the {purpose} room of {org}.",
-                purpose=ctx.t(PURPOSE_LABELS[purpose]),
-                org=ctx.org.name,
-            )
-        )
+    text = ctx.t(
+        "This room is now linked as the {purpose} room of {org}.",
+        purpose=ctx.t(PURPOSE_LABELS[purpose]),
+        org=ctx.org.name,
     )
+    # Incident alerts that reached nobody go out now, here (handlers.incidents.pending).
+    waiting = flush_pending_alerts(ctx) if purpose == RoomPurpose.ISMT else []
+    if waiting:
+        text += "\n" + flushed_note(ctx, waiting)
+    return Reply(plain(text))
 
 
 PURPOSE_LABELS = {
