@@ -11,6 +11,7 @@ FEATURES = (
     "handlers.incidents.chat",  # before qa: "ik wil iets melden" is a report, not a question
     "handlers.training.chat",
     "handlers.coordination",
+    "handlers.control",
     "handlers.qa.commands",  # keep last: its free-text handler answers whatever is left
 )
 

@@ -1,6 +1,7 @@
 """Imports every table module so that ``SQLModel.metadata`` knows them all (for Alembic and tests)."""
 
 from storage import (  # noqa: F401 - feature tables, one module per feature
+    control_models,
     coordination_models,
     incident_models,
     question_models,
