@@ -105,14 +105,17 @@ def register(main: click.Group) -> None:
                 detail={"slug": slug},
             )
         click.echo(f"organisation {slug} created ({name}, {country}, {timezone})")
+        _echo_setup(obj, slug)
 
     @org.command("list")
     @click.option("--json", "as_json", is_flag=True)
     @click.pass_obj
     def org_list(obj, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-        from storage import organisations
+        from storage import incidents, organisations
 
         with unit_of_work(_engine(obj)) as session:
+            # Incidents whose alert reached nobody yet: the operator must see them here.
+            pending = incidents.count_pending_alerts(session=session)
             rows = [
                 {
                     "slug": o.slug,
@@ -120,10 +123,42 @@ def register(main: click.Group) -> None:
                     "country": o.country,
                     "timezone": o.timezone,
                     "suspended": o.suspended,
+                    "unalerted_incidents": pending.get(o.id, 0),  # type: ignore[arg-type]
                 }
                 for o in organisations.list_organisations(session=session)
             ]
-        _print(rows, as_json, ["slug", "name", "country", "timezone", "suspended"])
+        _print(
+            rows,
+            as_json,
+            ["slug", "name", "country", "timezone", "suspended", "unalerted_incidents"],
+        )
+
+    @org.command("status")
+    @click.argument("slug")
+    @click.pass_obj
+    def org_status(obj, slug: str) -> None:  # type: ignore[no-untyped-def]
+        """Can this organisation be alerted of an incident, and what is still to set up?"""
+        _echo_setup(obj, slug)
+
+    def _echo_setup(obj, slug: str) -> None:  # type: ignore[no-untyped-def]
+        from handlers.incidents.readiness import readiness, setup_steps
+
+        with unit_of_work(_engine(obj)) as session:
+            found = _org(session, slug)
+            state = readiness(session, found)
+            steps = setup_steps(found.slug, found.country, state)
+        if state.pending_alerts:
+            click.echo(
+                f"WARNING: incident alerts that reached nobody yet: {', '.join(state.pending_alerts)}"
+            )
+        if not state.can_alert:
+            click.echo("An incident report would reach nobody now. Next steps:")
+        elif steps:
+            click.echo("Incident alerts can be delivered. Still to set up:")
+        else:
+            click.echo("Incident alerts can be delivered; nothing left to set up.")
+        for number, step in enumerate(steps, 1):
+            click.echo(f"  {number}. {step}")
 
     @main.group()
     def invite() -> None:

@@ -222,9 +222,11 @@ def register(main: click.Group) -> None:
 def _check_feature_settings(country: str, updates: dict[str, object]) -> None:
     """Settings that features read strictly are checked here, before they are stored."""
     from handlers.incidents.authorities import authorities_from_settings
+    from handlers.incidents.contacts import check_settings as check_incident_settings
     from handlers.training.policy import policy_from_settings
 
     try:
+        check_incident_settings(country, updates)  # contacts, nis2_in_scope
         if "authorities" in updates:
             authorities_from_settings(country, {"authorities": updates["authorities"]})
         if "training" in updates:

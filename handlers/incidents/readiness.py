@@ -3,6 +3,7 @@ reports an incident: shown by ``nis2bot org add`` / ``org status`` and warned ab
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from handlers.i18n import t
@@ -11,7 +12,7 @@ from handlers.reply import markup
 from storage import incidents as store
 from storage import people, rooms
 from storage.db import Session
-from storage.enums import Role, RoomPurpose
+from storage.enums import Country, Role, RoomPurpose
 from storage.models import Organisation
 
 
@@ -106,3 +107,44 @@ def warning_lines(language: str, state: Readiness) -> list[str]:
             )
         )
     return lines
+
+
+def setup_steps(slug: str, country: str, state: Readiness) -> list[str]:
+    """For the operator (``nis2bot org add`` and ``org status``, English like the rest of the CLI):
+    what this organisation still needs before an incident report reaches someone."""
+    steps = []
+    if not state.coordinators:
+        steps.append(
+            f"invite the NIS2 coordinator: nis2bot invite create --org {slug} --role coordinator "
+            "(they enrol with the code; incident alerts reach them privately)"
+        )
+    elif not state.coordinators_reachable:
+        steps.append(
+            "the coordinator has no private chat with the bot yet: ask them to send the bot a "
+            "direct message"
+        )
+    if not state.ismt_rooms:
+        steps.append(
+            "link the ISMT room: the coordinator sends /koppel ismt in the ISMT's group chat "
+            f"(or: nis2bot room link --org {slug} --purpose ismt --platform ... --id ...)"
+        )
+    if state.contacts_missing:
+        example = json.dumps(
+            {
+                "servicedesk": "Servicedesk 020 123 45 67",
+                "emergency": "ISMT on call (24/7) 06 12 34 56 78",
+                "privacy_officer": "Privacy officer A. de Vries, 020 123 45 00",
+            }
+        )
+        steps.append(
+            f"set the contacts people are told to call ({', '.join(state.contacts_missing)} "
+            f"missing): nis2bot org set {slug} --setting 'contacts={example}'"
+        )
+    if Country(country) == Country.BE:
+        steps.append(
+            "Belgian local governments are in principle outside the NIS2 law: reports to the CCB "
+            "are shown as voluntary (Art. 30). If this organisation is in scope (an Annex I/II "
+            f"activity, or identified by the CCB): nis2bot org set {slug} --setting "
+            "nis2_in_scope=true"
+        )
+    return steps
