@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -81,8 +82,37 @@ def _empty(axes, language: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def incidents_per_month(figures: Figures, language: str, max_categories: int = 6) -> bytes:
-    """Stacked bars: incidents per month of the last twelve months, by category."""
+def incident_series(
+    figures: Figures, language: str, max_categories: int = 6
+) -> list[tuple[str, tuple[int, ...]]]:
+    """(legend label, count per month) of the incidents chart: one entry per label, at most
+    ``max_categories``. "Something else" is always one series, drawn last: the category ``other``
+    itself, the smallest categories that do not fit, and any category the bot no longer knows all
+    go in it, so its label never shows twice in two colours."""
+    other_label = category_label(Category.OTHER.value, language)
+    by_label: dict[str, list[int]] = {}
+    for category, values in figures.monthly.items():
+        label = category_label(category, language)
+        if category not in Category.__members__.values():
+            label = other_label  # a retired category: shown as "something else", not its key
+        row = by_label.setdefault(label, [0] * len(values))
+        for index, value in enumerate(values):
+            row[index] += value
+    rest = by_label.pop(other_label, None)
+    named = sorted(by_label.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
+    room = max_categories - 1 if rest is not None or len(named) > max_categories else len(named)
+    kept, spill = named[:room], named[room:]
+    for _label, values in spill:
+        rest = [a + b for a, b in zip(rest or [0] * len(values), values, strict=True)]
+    series = [(label, tuple(values)) for label, values in kept]
+    if rest is not None:
+        series.append((other_label, tuple(rest)))
+    return series
+
+
+def incidents_figure(figures: Figures, language: str, max_categories: int = 6) -> Figure:
+    """Stacked bars: incidents per month of the last twelve months, by category. The legend sits
+    below the plot, outside it, so it never covers a bar; long labels wrap."""
     figure = _figure()
     axes = figure.add_subplot()
     _style(axes, t(language, N_("Incidents per month")), t(language, N_("incidents")))
@@ -90,19 +120,15 @@ def incidents_per_month(figures: Figures, language: str, max_categories: int = 6
         format_date(date(year, month, 1), "MMM ''yy", locale=language)
         for year, month in figures.months
     ]
-    series = list(figures.monthly.items())
-    if len(series) > max_categories:  # the smallest categories together as "other"
-        kept, rest = series[: max_categories - 1], series[max_categories - 1 :]
-        merged = tuple(sum(values) for values in zip(*(v for _c, v in rest), strict=True))
-        series = [*kept, ("other", merged)]
+    series = incident_series(figures, language, max_categories)
     positions = list(range(len(labels)))
     bottoms = [0] * len(labels)
-    for index, (category, values) in enumerate(series):
+    for index, (label, values) in enumerate(series):
         axes.bar(
             positions,
             values,
             bottom=bottoms,
-            label=category_label(category, language),
+            label=textwrap.fill(label, 26),
             color=PALETTE[index % len(PALETTE)],
         )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
@@ -112,11 +138,17 @@ def incidents_per_month(figures: Figures, language: str, max_categories: int = 6
         for x, total in enumerate(bottoms):
             if total:
                 axes.text(x, total, str(total), ha="center", va="bottom", fontsize=TICK)
-        axes.legend(fontsize=LEGEND, frameon=False, loc="upper left")
+        # Room above the tallest bar for its number; the legend goes outside, to the right.
+        axes.set_ylim(0, max(bottoms) * 1.12 + 0.5)
+        figure.legend(fontsize=LEGEND, frameon=False, loc="outside lower center", ncols=3)
     axes.set_xticks(positions, labels)
     axes.tick_params(axis="x", labelrotation=45)
     axes.yaxis.get_major_locator().set_params(integer=True)
-    return _png(figure)
+    return figure
+
+
+def incidents_per_month(figures: Figures, language: str, max_categories: int = 6) -> bytes:
+    return _png(incidents_figure(figures, language, max_categories))
 
 
 def training_compliance(figures: Figures, language: str) -> bytes:

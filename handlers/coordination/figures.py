@@ -8,10 +8,11 @@ Definitions, stated here because every summary relies on them:
   **open** = not sent and not yet due. So the council and the ISMT see the same numbers, and a
   final report due after the quarter shows as open rather than vanishing.
 - *GDPR reports made* = GDPR notifications sent within the period.
-- *Training compliance* follows ``handlers.training.compliance``: a person is compliant on a day
-  when their next training is not past due (the due day itself still counts); a newcomer is due
-  ``first_due_grace_days`` after enrolment. Only people enrolled on that day count. Own policy, not
-  law.
+- *Training compliance* follows ``handlers.training.compliance``: a person is up to date on a day
+  when they completed a training and the next one is not past due (the due day itself still
+  counts). Someone who never trained is **not** up to date, even within the
+  ``first_due_grace_days`` after enrolment (they are counted as *new*, not yet overdue). Only
+  people enrolled on that day count. Own policy, not law.
 - Percentages have one decimal and are None (shown as "n/a") when nothing is counted.
 """
 
@@ -91,24 +92,28 @@ class DepartmentLine:
     department: str | None
     total: int
     overdue: int
+    trained: int = 0
 
     @property
     def percent(self) -> float | None:
-        return percent(self.total - self.overdue, self.total)
+        """The share up to date: trained and not overdue (never trained is not up to date)."""
+        return percent(self.trained, self.total)
 
 
 @dataclass(frozen=True, slots=True)
 class TrainingFigures:
     total: int
-    trained: int
-    new: int
-    overdue: int
+    trained: int  # completed a training, next one not past due
+    new: int  # never trained, still within the first-due grace period (not up to date)
+    overdue: int  # past due, whether they ever trained or not
     departments: tuple[DepartmentLine, ...]  # most overdue first
     due_next_period: int
+    never_trained: int = 0  # of total: no counting completion at all (new + part of overdue)
 
     @property
     def compliant(self) -> int:
-        return self.trained + self.new
+        """Up to date: only people who actually trained (the same rule as /training)."""
+        return self.trained
 
     @property
     def percent(self) -> float | None:
@@ -290,33 +295,38 @@ def _training(
     next_period: Period,
     rule: TrainingRule,
 ) -> TrainingFigures:
-    trained = new = overdue = due_next = 0
-    per_department: dict[str | None, list[int]] = {}
+    trained = new = overdue = due_next = never = 0
+    per_department: dict[str | None, list[int]] = {}  # department -> [total, overdue, trained]
     for fact in facts:
         if fact.enrolled_on > day:
             continue
         due = training_due(fact, day, rule)
         department = (fact.department or "").strip() or None
-        row = per_department.setdefault(department, [0, 0])
+        row = per_department.setdefault(department, [0, 0, 0])
         row[0] += 1
+        ever = any(c <= day for c in fact.completions)
+        never += not ever
         if due < day:
             overdue += 1
             row[1] += 1
         else:
-            if any(c <= day for c in fact.completions):
+            if ever:
                 trained += 1
+                row[2] += 1
             else:
                 new += 1
             if next_period.contains_day(due):
                 due_next += 1
     departments = tuple(
-        DepartmentLine(name, total, late)
-        for name, (total, late) in sorted(
+        DepartmentLine(name, total, late, done)
+        for name, (total, late, done) in sorted(
             per_department.items(),
             key=lambda kv: (-kv[1][1], kv[0] is None, (kv[0] or "").casefold()),
         )
     )
-    return TrainingFigures(trained + new + overdue, trained, new, overdue, departments, due_next)
+    return TrainingFigures(
+        trained + new + overdue, trained, new, overdue, departments, due_next, never
+    )
 
 
 def _college(facts: list[CollegeFact] | tuple[CollegeFact, ...], day: date) -> CollegeFigures:
@@ -474,12 +484,8 @@ def _compliance_series(
                 continue
             totals[index] += 1
             last = bisect.bisect_right(done, day)
-            due = (
-                add_months(done[last - 1], rule.interval_months)
-                if last
-                else fact.enrolled_on + timedelta(days=rule.first_due_grace_days)
-            )
-            if due >= day:
+            # Up to date: trained, and the next one not past due (never trained is not).
+            if last and add_months(done[last - 1], rule.interval_months) >= day:
                 compliant[index] += 1
     return [(q, percent(c, t)) for q, c, t in zip(quarters, compliant, totals, strict=True)]
 

@@ -144,6 +144,10 @@ def view(
         "period": period_label(figures, lang),
         "is_year": figures.period.is_year,
         "as_of": fmt_moment(figures.as_of, tz, lang),
+        # Training, college, audits and findings are judged on the period's last day; say so
+        # when that is not today (a report on a past quarter), so "as of" is never wrong.
+        "cutoff": fmt_date(figures.cutoff_day, lang),
+        "period_ended": figures.period.end_utc(tz) <= figures.as_of,
         "country": figures.country,
         "gdpr_authority": "GBA" if figures.country == "be" else "AP",
         "incidents": incidents,

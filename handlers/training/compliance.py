@@ -3,10 +3,13 @@
 Definitions (the report states them, because "compliance" means different things to people):
 
 - *trained*: completed a training and the next one is not yet past due;
-- *new*: never trained, still within the first-due grace period after enrolment;
+- *new*: never trained, still within the first-due grace period after enrolment (not overdue yet,
+  but not up to date either);
 - *overdue*: the due date has passed (the due date itself still counts as on time);
-- *compliance %* = (trained + new) / all, i.e. the share of people who are not overdue. Counting
-  newcomers as compliant keeps a department from looking bad the week it hires.
+- *compliance %* = trained / all: the share of people who actually have an up-to-date training.
+  Someone who never trained is never counted as up to date, so a municipality where 2 of 38 ever
+  trained reads 5 %, not 100 %. /status, /rapport and /training use this one rule
+  (``handlers.coordination.figures`` counts the same way).
 
 Against the organisation's own policy interval (facts.md §11): this is not a legal figure.
 """
@@ -43,7 +46,8 @@ class DepartmentFigures:
 
     @property
     def compliant(self) -> int:
-        return self.trained + self.new
+        """Up to date: trained and not overdue (never trained does not count)."""
+        return self.trained
 
     @property
     def percent(self) -> float | None:

@@ -43,10 +43,12 @@ def compliance_lines(report: ComplianceReport, language: str, *, listed: int) ->
         markup(
             t(
                 language,
-                "Overall: {percent} on time ({compliant} of {total}); overdue: {overdue}.",
+                "Overall: {percent} up to date ({compliant} of {total}); "
+                "not trained yet but within their first period: {new}; overdue: {overdue}.",
                 percent=_percent(overall.percent),
                 compliant=overall.compliant,
                 total=overall.total,
+                new=overall.new,
                 overdue=overall.overdue,
             )
         )
@@ -111,7 +113,9 @@ def college_lines(session: Session, org: Organisation, today: date, language: st
         if duty.state is CollegeState.OK and duty.certificate and duty.certificate.number:
             line += markup(" ({number})", number=duty.certificate.number)
         if assumed:
-            line += " " + plain(t(language, "(appointment date unknown: enrolment date used)"))
+            line += " " + plain(
+                t(language, "(appointment date unknown: the law's date for members in office used)")
+            )
         lines.append(line)
     return lines
 

@@ -89,6 +89,12 @@ def _college_lines(ctx: Context) -> list[str]:
         markup(
             ctx.t(
                 "As a member of the college you need your own certificate of a training on "
+                "cyber risks by {day}: two years after the duty began. A predecessor's "
+                "certificate does not count."
+            )
+            if assumed
+            else ctx.t(
+                "As a member of the college you need your own certificate of a training on "
                 "cyber risks by {day}: two years after you took office. A predecessor's "
                 "certificate does not count."
             ),
@@ -107,8 +113,9 @@ def _college_lines(ctx: Context) -> list[str]:
         lines.append(
             plain(
                 ctx.t(
-                    "Your appointment date is not known to me, so I counted from your enrolment; "
-                    "the coordinator can correct it with /benoemd."
+                    "Your appointment date is not known to me, so I used the law's date for "
+                    "members in office when the duty began; if you took office later, the "
+                    "coordinator can correct it with /benoemd."
                 )
             )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -113,7 +113,13 @@ def deliver(
     if nudge.kind is NudgeKind.ESCALATION:
         return True
     ctx = Context(session, now, settings, organisation=org)
-    reply = reminder_reply(nudge, planned.name, planned.language, service.policy_of(org).max_nudges)
+    reply = reminder_reply(
+        nudge,
+        planned.name,
+        planned.language,
+        service.policy_of(org).max_nudges,
+        service.local_day(now, org),
+    )
     outbox_id = ctx.send(
         platform=planned.platform,
         chat_id=planned.chat_id,
@@ -129,8 +135,9 @@ def deliver(
     return True
 
 
-def reminder_reply(nudge: Nudge, name: str, language: str, max_nudges: int) -> Reply:
-    text = nudge_message(nudge, language, name=name, max_nudges=max_nudges)
+def reminder_reply(nudge: Nudge, name: str, language: str, max_nudges: int, today: date) -> Reply:
+    """The nudge as sent on the local day ``today`` (the days left are counted from it)."""
+    text = nudge_message(nudge, language, name=name, max_nudges=max_nudges, today=today)
     return Reply(text, nudge_choices(language))
 
 

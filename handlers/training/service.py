@@ -16,7 +16,13 @@ from handlers.training.certificate import (
     org_slug,
     valid_until,
 )
-from handlers.training.college import CollegeCertificate, CollegeDuty, CollegeMember, college_duty
+from handlers.training.college import (
+    CBW_ART24_IN_FORCE,
+    CollegeCertificate,
+    CollegeDuty,
+    CollegeMember,
+    college_duty,
+)
 from handlers.training.compliance import ComplianceInput
 from handlers.training.policy import TrainingPolicy, policy_from_settings
 from handlers.training.schedule import PersonTrainingView, SnoozeState, next_due
@@ -162,11 +168,17 @@ def certificate_data(org: Organisation, person: Person, record: TrainingRecord) 
 
 
 def appointed_on(person: Person, org: Organisation) -> tuple[date, bool]:
-    """The day the member took office, and whether it was assumed (no ``appointed_at`` known:
-    the day they were enrolled, which is never earlier than the real appointment)."""
+    """The day the member took office, and whether it was assumed.
+
+    With no ``appointed_at`` known the member is taken to have been in office when art. 24(2)
+    entered into force (or since their enrolment, if that was earlier): the law's own date, the
+    earliest deadline the law can give them (facts §9.20). Counting from the enrolment instead
+    put a sitting alderman's deadline months after the legal one; an earlier warning is the safe
+    side, and the coordinator corrects a later appointment with /benoemd.
+    """
     if person.appointed_at is not None:
         return local_day(person.appointed_at, org), False
-    return local_day(person.created_at, org), True
+    return min(local_day(person.created_at, org), CBW_ART24_IN_FORCE), True
 
 
 def college_duties(

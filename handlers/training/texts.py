@@ -72,10 +72,16 @@ def nudge_message(
     *,
     name: str,
     max_nudges: int,
+    today: date,
     pass_mark: int = PASS_MARK_PERCENT,
 ) -> str:
-    """The reminder to the person themself (neutral markup); counted from the slot's local day."""
-    days_left = (nudge.due - nudge.at.date()).days
+    """The reminder to the person themself (neutral markup).
+
+    The days left are counted from ``today``, the local day the message is sent, not from the
+    slot's planned day: a slot sent late (the bot was down, the person enrolled after it) on the
+    due day says "today", never "7 days left".
+    """
+    days_left = (nudge.due - today).days
     return render(
         language,
         "training/nudge.j2",

@@ -56,7 +56,12 @@ def test_council_summary_in_dutch_and_english() -> None:
     assert "3 op tijd, 2 te laat of gemist, 2 lopen nog (60% op tijd)" in nl_text
     assert "3 on time, 2 late or missed, 2 still running (60% on time)" in en_text
     assert "Datalekken gemeld bij de AP: 1" in nl_text
-    assert "60% (3 van 5" in nl_text and "eigen beleid, geen wet" in nl_text
+    # Up to date means trained: P3 (new, never trained) is not counted as up to date.
+    assert "40% (2 van 5; nooit getraind: 1;" in nl_text and "eigen beleid, geen wet" in nl_text
+    assert "40% (2 of 5; never trained: 1;" in en_text
+    # A past quarter is judged on its last day, and the header says so (not "as of" today).
+    assert "Stand op 30 sep 2026 (einde van de periode); meldtermijnen bijgewerkt tot" in nl_text
+    assert "As of 30 Sep 2026 (end of the period); reporting deadlines updated to" in en_text
     assert "1 van 4 leden gecertificeerd, 1 over de termijn, 1 binnenkort" in nl_text
     assert "1 uitgevoerd, 1 gepland, 1 achter op planning; 2 open bevindingen" in nl_text
     assert "• Melding voor incident INC-G: 71 dagen over de termijn\n" in nl_text
@@ -82,8 +87,10 @@ def test_ismt_summary_lists_every_incident_with_deadline_states() -> None:
     assert "Early warning: due 1 Oct 2026 23:30 → running" in en
     assert "✓ Wachtwoorden gereset" in nl
     assert "• Burgerzaken: 1 van 2 over de termijn (50% actueel)" in nl
-    assert "• ICT: 1 of 3 overdue (66.7% up to date)" in en
-    assert "• ICT: 1 van 3 over de termijn (66,7% actueel)" in nl
+    # ICT: P4 trained, P6 overdue, P3 never trained (new): one of three is up to date.
+    assert "• ICT: 1 of 3 overdue (33.3% up to date)" in en
+    assert "• ICT: 1 van 3 over de termijn (33,3% actueel)" in nl
+    assert "Totaal 40% actueel (2 van 5; nooit getraind: 1; over de termijn: 2)" in nl
     assert "Wat is BIO2? (5×)" in nl
     assert "Wat valt er in K4 2026" in nl and "2 medewerkers moeten hun training herhalen" in nl
 
@@ -116,3 +123,40 @@ def test_what_people_typed_is_escaped() -> None:
     figures = compute(org_facts(audits=audits), Q3, AS_OF)
     text = render_summary(figures, Audience.ISMT, "nl", with_charts=False).text
     assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt; &amp; co" in text
+
+
+MANY_CATEGORIES = {
+    "phishing": (1, 2, 0, 1, 0, 0, 3, 1, 0, 2, 1, 0),
+    "malware_ransomware": (0, 1, 0, 0, 1, 0, 0, 2, 0, 0, 0, 1),
+    "lost_stolen_device": (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0),
+    "data_leak": (0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0),
+    "account_takeover": (0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0),
+    "outage": (0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1),
+    "suspicious_contact": (0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0),
+    "other": (2, 1, 1, 0, 0, 1, 1, 0, 2, 0, 1, 1),
+    "retired_category": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_incident_chart_legend_names_each_category_once_and_covers_no_bar(language: str) -> None:
+    import dataclasses
+
+    from handlers.incidents.model import Category
+
+    figures = dataclasses.replace(compute(org_facts(), Q3, AS_OF), monthly=MANY_CATEGORIES)
+    series = charts.incident_series(figures, language)
+    labels = [label for label, _values in series]
+    other = Category.OTHER.label(language)
+    # "Something else" once, last: the category itself, the overflow and an unknown key together.
+    assert len(labels) == len(set(labels)) == 6 and labels[-1] == other
+    assert "retired_category" not in labels
+    assert sum(map(sum, (v for _l, v in series))) == sum(map(sum, MANY_CATEGORIES.values()))
+    figure = charts.incidents_figure(figures, language)
+    figure.canvas.draw()
+    legend = figure.legends[0]
+    shown = [text.get_text().replace("\n", " ") for text in legend.get_texts()]
+    assert shown == labels
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    box, plot = legend.get_window_extent(renderer), figure.axes[0].get_window_extent(renderer)
+    assert not box.overlaps(plot)  # the legend sits outside the plot: it hides no bar

@@ -197,3 +197,62 @@ def test_status_lists_open_incidents_with_their_next_deadline(engine, features) 
     assert (
         "College (Cbw art. 24): nog geen burgemeester of wethouders aangemeld in de bot." in status
     )
+
+
+def test_whoami_without_a_department_has_single_brackets(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.harness import Harness
+
+    bot = Harness(engine, features, clock)
+    org = bot.org()
+    me = bot.person(Role.EMPLOYEE, org_id=org, name="Piet Puk")
+    said = bot.say(me, "/wie").text
+    assert "Je bent Piet Puk (geen afdeling), medewerker bij" in said
+    assert "((" not in said and "))" not in said
+
+
+def test_status_and_training_count_people_who_never_trained_as_not_up_to_date(
+    engine, features
+) -> None:  # type: ignore[no-untyped-def]
+    """38 people, 2 ever trained, everyone enrolled a week ago (so nobody is overdue yet): the
+    coordinator must read about 5 %, not "100 % have an up-to-date training", in /status and
+    /training alike; the past quarter's /rapport says nobody was enrolled then, not "n/a"."""
+    from storage import training
+    from storage.training_models import TrainingMethod
+
+    clock = Clock(utc(2026, 12, 7, 9))
+    bot = Harness(engine, features, clock)
+    org_id = bot.org("demo")
+    coordinator = bot.person(Role.COORDINATOR, org_id=org_id)
+    with unit_of_work(engine) as session:
+        from storage import people
+
+        made = [
+            people.create_person(
+                session=session,
+                organisation_id=org_id,
+                name=f"Medewerker {n}",
+                role="employee",
+                department="ICT",
+                now=utc(2026, 11, 30, 9),
+            )
+            for n in range(37)
+        ]
+        for person in made[:2]:
+            training.add_record(
+                session=session,
+                organisation_id=org_id,
+                person_id=person.id,
+                completed_at=utc(2026, 12, 1, 10),
+                method=TrainingMethod.QUIZ,
+                now=utc(2026, 12, 1, 10),
+            )
+    status = to_plain_text(bot.say(coordinator, "/status").text)
+    assert (
+        "5,3% van de medewerkers heeft een actuele training "
+        "(2 van 38; nooit getraind: 36; over de termijn: 0;" in status
+    )
+    figures = bot.say(coordinator, "/training").text
+    assert "Totaal: 5.3 % actueel getraind (2 van 38)" in figures
+    report = to_plain_text(bot.say(coordinator, "/rapport").text)
+    assert "Medewerkers: op 30 sep 2026 nog niemand aangemeld in de bot." in report
+    assert "n.v.t. (0 van 0" not in report

@@ -67,12 +67,14 @@ def test_training_compliance_per_department_and_due_next_quarter() -> None:
     assert training is not None
     # P5 enrolled after the quarter; P6's completion of 2 October does not count yet.
     assert (training.total, training.trained, training.new, training.overdue) == (5, 2, 1, 2)
-    assert training.percent == 60.0
-    assert [(d.department, d.total, d.overdue) for d in training.departments] == [
-        ("Burgerzaken", 2, 1),
-        ("ICT", 3, 1),
+    # Up to date = trained and not overdue: P3 never trained, so 2 of 5, not 3 of 5.
+    assert training.percent == 40.0 and training.compliant == 2 and training.never_trained == 1
+    assert [(d.department, d.total, d.overdue, d.trained) for d in training.departments] == [
+        ("Burgerzaken", 2, 1, 1),
+        ("ICT", 3, 1, 1),
     ]
     assert training.departments[0].percent == 50.0
+    assert training.departments[1].percent == 33.3
     assert training.due_next_period == 2  # P1 (1 Nov) and P3 (15 Oct)
 
 
@@ -82,7 +84,7 @@ def test_training_compliance_per_quarter_over_two_years() -> None:
     assert series[Period(2024, 4)] is None  # nobody enrolled yet: no made-up 0 or 100
     assert series[Period(2025, 1)] == 0.0  # four people, all past their 30-day grace
     assert series[Period(2026, 2)] == 75.0  # P1, P2, P4 up to date; P6 overdue
-    assert series[Period(2026, 3)] == 60.0
+    assert series[Period(2026, 3)] == 40.0  # P1, P4 trained; P3 new (never trained) is not
 
 
 def test_college_duty() -> None:

@@ -28,7 +28,14 @@ def test_a_new_alderman_sees_their_own_two_year_deadline(engine, features, clock
     bot, org, coordinator, _ = _college(engine, features, clock)
     eva = bot.person(Role.ALDERMAN, org_id=org, name="Eva de Vries")
     mine = bot.say(eva, "/mijntraining").text
-    assert "benoemingsdatum ken ik niet" in mine  # enrolment date used until the coordinator says
+    assert "benoemingsdatum ken ik niet" in mine  # the law's date until the coordinator says
+    # Enrolled on 23 Nov 2026 with no appointment date: the law's deadline for sitting members
+    # (15 Aug 2026 + 2 years), not two years after the enrolment (23 Nov 2028, too late).
+    assert "uiterlijk 15 augustus 2028 een eigen certificaat nodig" in mine
+    assert "twee jaar na het ingaan van de plicht" in mine
+    listed = bot.say(coordinator, "/training").text
+    assert "Eva de Vries, wethouder — nog geen certificaat; uiterlijk 15 augustus 2028" in listed
+    assert "wettelijke datum voor zittende leden gebruikt" in listed
     said = bot.say(coordinator, "/benoemd Eva de Vries 2026-11-23")
     assert "uiterste datum voor het certificaat is 23 november 2028" in said.text
     mine = bot.say(eva, "/mijntraining").text

@@ -213,3 +213,19 @@ def test_a_matrix_user_is_nudged_in_their_direct_room_not_at_their_user_id(
     assert [(r.platform, r.chat_id) for r in _training_rows(bot)] == [("matrix", "!dm:gemeente.nl")]
     assert bot.outbox_for(without_room) == [] and bot.outbox_for(with_room) == []
     assert with_room_id > 0
+
+
+def test_a_reminder_sent_late_on_the_due_day_counts_the_days_from_the_day_it_is_sent(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The bot was not running for two weeks: on the due day (7 Dec, before office opening, the
+    operator's "send now") the reminder due is the 30 Nov slot, planned "7 days" ahead. The person
+    reads it on the due day, so it must say "today", not "nog 7 dagen"."""
+    clock.now = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)  # 07:00 in Amsterdam, Monday 7 Dec
+    bot = Harness(engine, features, clock)
+    org = bot.org()
+    sender, _ = _due_employee(bot, org, name="Bas Bakker")
+    assert _nudges(bot, ignore_office_hours=True) == 1
+    text = bot.outbox_for(sender)[-1]
+    assert "moet vandaag af zijn" in text
+    assert "nog 7 dagen" not in text

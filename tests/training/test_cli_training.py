@@ -128,5 +128,5 @@ def test_policy_is_shown_changed_validated_and_used(cli, db_url, tmp_path) -> No
         "trained": 0,
         "new": 4,
         "overdue": 0,
-        "percent": 100.0,
+        "percent": 0.0,  # nobody has trained yet: not up to date, even within the grace period
     }

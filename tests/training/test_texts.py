@@ -53,21 +53,30 @@ def test_dates_per_language() -> None:
 
 def test_first_nudge_in_both_languages_escapes_the_name() -> None:
     first = nudge(0, datetime(2026, 4, 28, 9, tzinfo=AMS))
-    nl = nudge_message(first, "nl", name="<Zoë & co>", max_nudges=3)
+    today = date(2026, 4, 28)
+    nl = nudge_message(first, "nl", name="<Zoë & co>", max_nudges=3, today=today)
     assert "&lt;Zoë &amp; co&gt;" in nl
     assert "<b>11 mei 2026</b>" in nl and "nog 13 dagen" in nl and "80 %" in nl
     assert "laatste herinnering" not in nl
-    en = to_plain_text(nudge_message(first, "en", name="Zoë", max_nudges=3))
+    en = to_plain_text(nudge_message(first, "en", name="Zoë", max_nudges=3, today=today))
     assert en.startswith("Hello Zoë,") and "due by 11 May 2026 (13 days left)" in en
 
 
 def test_last_nudge_on_the_due_day_and_after_it() -> None:
     on_due = nudge_message(
-        nudge(2, datetime(2026, 5, 11, 9, tzinfo=AMS)), "nl", name="Bob", max_nudges=3
+        nudge(2, datetime(2026, 5, 11, 9, tzinfo=AMS)),
+        "nl",
+        name="Bob",
+        max_nudges=3,
+        today=date(2026, 5, 11),
     )
     assert "<b>vandaag</b>" in on_due and "laatste herinnering" in on_due
     late = nudge_message(
-        nudge(2, datetime(2026, 5, 12, 9, tzinfo=AMS)), "en", name="Bob", max_nudges=3
+        nudge(2, datetime(2026, 5, 12, 9, tzinfo=AMS)),
+        "en",
+        name="Bob",
+        max_nudges=3,
+        today=date(2026, 5, 12),
     )
     assert "was due by" in late and "last reminder" in late
 
