@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +36,10 @@ def _duration(text: str) -> timedelta:
     if not match:
         raise click.BadParameter("use a number with d, h or w, e.g. 7d, 12h, 2w")
     amount, unit = int(match.group(1)), match.group(2)
+    if amount == 0:  # a code that is dead the moment it is made
+        raise click.BadParameter("must be at least 1h, e.g. 7d", param_hint="--expires")
+    if amount > {"d": 365, "h": 365 * 24, "w": 52}[unit]:
+        raise click.BadParameter("at most a year, e.g. 30d", param_hint="--expires")
     return {
         "d": timedelta(days=amount),
         "h": timedelta(hours=amount),
@@ -166,19 +171,54 @@ def register(main: click.Group) -> None:
 
     @invite.command("create")
     @click.option("--org", "org_slug", required=True)
-    @click.option("--role", type=click.Choice(ROLE_NAMES), required=True)
+    @click.option(
+        "--role", type=click.Choice(ROLE_NAMES), default=None, help="Required without --person."
+    )
+    @click.option(
+        "--person",
+        "person_id",
+        type=int,
+        default=None,
+        help="For someone already known (see person list): enrolling links their chat to them.",
+    )
     @click.option("--uses", type=click.IntRange(1, 10_000), default=1, show_default=True)
     @click.option("--expires", default="7d", show_default=True, help="e.g. 7d, 12h, 2w")
     @click.option("--json", "as_json", is_flag=True)
     @click.pass_obj
     def invite_create(
-        obj, org_slug: str, role: str, uses: int, expires: str, as_json: bool
+        obj,
+        org_slug: str,
+        role: str | None,
+        person_id: int | None,
+        uses: int,
+        expires: str,
+        as_json: bool,
     ) -> None:  # type: ignore[no-untyped-def]
         from handlers.people.invites import deep_link, make_invite
+        from storage import people
 
         valid_for = _duration(expires)
+        if person_id is None and role is None:
+            raise click.UsageError("give --role, or --person for someone already known")
+        if person_id is not None and uses != 1:
+            raise click.BadParameter("an invite for one person has one use", param_hint="--uses")
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
+            if person_id is not None:
+                known = people.person_by_id(
+                    session=session, organisation_id=found.id, person_id=person_id
+                )
+                if known is None or not known.active:
+                    raise click.ClickException(
+                        f"no person {person_id} in {org_slug} (see: nis2bot person list)"
+                    )
+                if role is not None and role != known.role:
+                    raise click.BadParameter(
+                        f"person {person_id} is {known.role}; leave --role out",
+                        param_hint="--role",
+                    )
+                role = known.role
+            assert role is not None
             made = make_invite(
                 session=session,
                 organisation_id=found.id,
@@ -187,6 +227,7 @@ def register(main: click.Group) -> None:
                 valid_for=valid_for,
                 now=obj.now(),
                 actor="operator",
+                for_person_id=person_id,
             )
             code, expires_at = made.code, made.expires_at
         link = deep_link(obj.settings.telegram_bot_username, code)
@@ -196,6 +237,7 @@ def register(main: click.Group) -> None:
                     {
                         "code": code,
                         "role": role,
+                        "person_id": person_id,
                         "uses": uses,
                         "expires_at": expires_at.isoformat(),
                         "telegram_link": link,
@@ -205,6 +247,8 @@ def register(main: click.Group) -> None:
             return
         click.echo(code)
         click.echo(f"  role {role}, {uses} use(s), valid until {expires_at:%Y-%m-%d %H:%M} UTC")
+        if person_id is not None:
+            click.echo(f"  for person {person_id}: enrolling links their chat to them")
         click.echo(f"  the new person sends: /start {code} (Telegram) or !start {code} (Matrix)")
         if link:
             click.echo(f"  Telegram: {link}")
@@ -237,15 +281,16 @@ def register(main: click.Group) -> None:
             raise click.ClickException("; ".join(e.split(": ", 1)[1] for e in errors))
         with unit_of_work(_engine(obj)) as session:
             found = _org(session, org_slug)
-            _count, errors = import_people(
+            outcome = import_people(
                 session=session,
                 organisation_id=found.id,
                 rows=rows,
                 now=obj.now(),
                 actor="operator",
+                update_existing=False,  # add never changes someone already there
             )
-            if errors:
-                raise click.ClickException("; ".join(e.split(": ", 1)[1] for e in errors))
+            if outcome.errors:
+                raise click.ClickException("; ".join(e.split(": ", 1)[1] for e in outcome.errors))
         click.echo(f"added {name} ({role}) to {org_slug}")
 
     @person.command("list")
@@ -281,21 +326,19 @@ def register(main: click.Group) -> None:
     def person_import(obj, file: Path, org_slug: str) -> None:  # type: ignore[no-untyped-def]
         from handlers.people.importing import import_people, parse_people_csv
 
-        try:
-            text = file.read_text("utf-8")
-        except UnicodeDecodeError:
-            raise click.ClickException(f"{file} is not UTF-8 text") from None
+        text = read_text_file(file)
         rows, errors = parse_people_csv(text)
         if not errors:
             try:
                 with unit_of_work(_engine(obj)) as session:
-                    count, errors = import_people(
+                    outcome = import_people(
                         session=session,
                         organisation_id=_org(session, org_slug).id,
                         rows=rows,
                         now=obj.now(),
                         actor="operator",
                     )
+                    errors = list(outcome.errors)
                     if errors:
                         raise _Rollback
             except _Rollback:
@@ -304,7 +347,11 @@ def register(main: click.Group) -> None:
             for error in errors:
                 click.echo(error, err=True)
             raise click.ClickException(f"{len(errors)} bad line(s); nothing was imported")
-        click.echo(f"imported {count} people into {org_slug}")
+        click.echo(
+            f"imported {outcome.count} people into {org_slug}: {outcome.created} new, "
+            f"{outcome.updated} updated, {outcome.unchanged} unchanged "
+            "(matched on e-mail, then chat id)"
+        )
 
     @main.group()
     def room() -> None:
@@ -389,6 +436,39 @@ def register(main: click.Group) -> None:
         click.echo(
             f"{name}: {done} item(s); messages are delivered by the running bot (nis2bot run)"
         )
+
+
+#: A people or training CSV of a large municipality is well under a megabyte.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def read_import_file(file: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a one-line error.
+
+    ``/dev/zero``, a FIFO or a terminal would be read forever (or until memory runs out)."""
+    try:
+        info = file.stat()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise click.ClickException(f"{file} is not a regular file")
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror}") from None
+    if len(data) > limit:
+        raise click.ClickException(f"{file} is larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def read_text_file(file: Path, limit: int = MAX_IMPORT_BYTES) -> str:
+    """The UTF-8 text of a regular file (see ``read_import_file``), or a one-line error."""
+    data = read_import_file(file, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text") from None
 
 
 class _Rollback(Exception):

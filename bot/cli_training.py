@@ -36,11 +36,12 @@ def register(main: click.Group) -> None:
     def training_import(obj, file: Path, org_slug: str, lang: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         """Columns: name and/or e-mail, date (day before month), method (optional)."""
         from bot.app import open_database
+        from bot.cli_admin import read_import_file
         from handlers.training.importing import import_attendance
         from storage.db import unit_of_work
         from storage.organisations import organisation_by_slug
 
-        data = file.read_bytes()
+        data = read_import_file(file)  # a regular file of sane size: /dev/zero is refused
         engine = open_database(obj.settings)
         outcome = None
         try:

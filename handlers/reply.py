@@ -39,6 +39,9 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: A "no" to what the person asked (their role may not, not here, not theirs). A refused button
+    #: press leaves the buttons in place for the people who may press them.
+    refused: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON form stored in the outbox (attachments are stored separately, by id)."""
@@ -53,6 +56,11 @@ class Reply:
             text=payload.get("text", ""),
             choices=tuple(Choice(v, label) for v, label in payload.get("choices", [])),
         )
+
+
+def refused(replies: list[Reply]) -> bool:
+    """Did the core refuse what was asked (any of its replies is a refusal)?"""
+    return any(reply.refused for reply in replies)
 
 
 def markup(template: str, /, **params: object) -> str:

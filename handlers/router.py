@@ -46,7 +46,11 @@ def handle_event(
         ctx = Context(session, now, settings, event=event, language_hint=event.sender_language)
         if len(text) > MAX_MESSAGE_CHARS:
             return [_too_long(ctx, text)]
-        return UNENROLLED[0](ctx, text) if UNENROLLED else []
+        replies = UNENROLLED[0](ctx, text) if UNENROLLED else []
+        if event.choice is not None:  # a stranger's press on someone else's buttons
+            for reply in replies:
+                reply.refused = True
+        return replies
     identity, person, organisation = found
     if not event.chat_is_group:
         people.note_private_chat(session=session, identity=identity, chat_id=event.chat_id, now=now)
@@ -58,7 +62,8 @@ def handle_event(
                     ctx.t(
                         "Your access to this bot is paused. Please contact your NIS2 coordinator."
                     )
-                )
+                ),
+                refused=True,
             )
         ]
     if len(text) > MAX_MESSAGE_CHARS:
@@ -137,11 +142,14 @@ def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:
                         "/{name} is not available for your role. Type /help to see what you can do."
                     ),
                     name=spec.name,
-                )
+                ),
+                refused=True,
             )
         ]
     if ctx.event is not None and ctx.event.chat_is_group and not spec.in_groups:
-        return [private_chat_hint(ctx, spec.name)]
+        hint = private_chat_hint(ctx, spec.name)
+        hint.refused = True
+        return [hint]
     if spec.audited:
         ctx.audit(f"command.{spec.name}", args=args[:10])
     result = spec.handler(ctx, args)

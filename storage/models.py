@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -66,10 +66,31 @@ class Invite(SQLModel, table=True):
     created_at: datetime
 
 
+class RoomChat(SQLModel, table=True):
+    """Which organisation a group chat belongs to: one at most (its primary key is the chat).
+
+    A linked room refers to this row with its organisation, so the database itself refuses a chat
+    linked as the room of two organisations (B's alerts, with reporters' names, in A's room)."""
+
+    __tablename__ = "room_chat"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "organisation_id"),)
+    platform: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=255)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_at: datetime
+
+
 class Room(SQLModel, table=True):
     """A group chat linked to a purpose (the council room, the ISMT room) of one organisation."""
 
-    __table_args__ = (UniqueConstraint("organisation_id", "purpose", "platform", "chat_id"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "purpose", "platform", "chat_id"),
+        ForeignKeyConstraint(
+            ["platform", "chat_id", "organisation_id"],
+            ["room_chat.platform", "room_chat.chat_id", "room_chat.organisation_id"],
+            name="fk_room_room_chat",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     purpose: str = Field(max_length=32)  # storage.enums.RoomPurpose

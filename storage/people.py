@@ -52,6 +52,15 @@ def people_by_name(*, session: Session, organisation_id: int, name: str) -> list
     return list(session.exec(statement))
 
 
+def people_by_email(*, session: Session, organisation_id: int, email: str) -> list[Person]:
+    """People of the organisation (active or not) with this e-mail address, case-insensitively."""
+    statement = select(Person).where(
+        Person.organisation_id == organisation_id,
+        func.lower(Person.email) == email.strip().lower(),
+    )
+    return list(session.exec(statement.order_by(Person.id)))
+
+
 def list_people(
     *, session: Session, organisation_id: int, role: str | None = None, active_only: bool = True
 ) -> list[Person]:

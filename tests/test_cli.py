@@ -127,8 +127,9 @@ def test_person_import_reports_every_bad_line_and_imports_nothing(cli, tmp_path)
         "utf-8",
     )
     assert "imported 2" in cli("person", "import", str(good), "--org", "demo2").output
-    again = cli("person", "import", str(good), "--org", "demo2", ok=False)
-    assert "already enrolled" in again.output
+    # The same file again: the same two people (matched on e-mail, then chat id), not four.
+    again = cli("person", "import", str(good), "--org", "demo2").output
+    assert "0 new, 0 updated, 2 unchanged" in again
     assert len(json.loads(cli("person", "list", "--org", "demo2", "--json").output)) == 2
 
 
@@ -178,3 +179,121 @@ def test_piped_chat_enrols_a_second_person_with_an_invite(tmp_path) -> None:
     assert "ISMT-lid bij Gemeente Demo" in as_ismt
     switched = nis2bot("chat", stdin="/als coordinator\n/wie\n/als baas\n")
     assert "NIS2-coördinator bij Gemeente Demo" in switched and "Gebruik: /als ROL" in switched
+
+
+def test_person_import_matches_people_already_there_and_never_doubles_anyone(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    cli("org", "add", "kampen", "--name", "Gemeente Kampen", "--country", "nl")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "name,role,department,e-mail,telegram,matrix\n"
+        "Ann,medewerker,Burgerzaken,ann@zwolle.nl,,\n"
+        "Jan Smit,medewerker,ICT,,,\n"
+        "Jan Smit,medewerker,Financiën,,,\n"  # another Jan Smit: another department
+        "Tim,medewerker,,,777,\n",
+        "utf-8",
+    )
+    assert (
+        "4 new, 0 updated, 0 unchanged"
+        in cli("person", "import", str(first), "--org", "zwolle").output
+    )
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text(
+        "name,role,department,e-mail,telegram,matrix\n"
+        "Ann,medewerker,Burgerzaken,ann@zwolle.nl,,\n"
+        "Ann,medewerker,Burgerzaken,ANN@zwolle.nl,,\n"
+        "Jan Smit,medewerker,ICT,,,\n"
+        "Jan Smit,medewerker,ICT,,,\n",
+        "utf-8",
+    )
+    refused = cli("person", "import", str(repeated), "--org", "zwolle", ok=False).output
+    assert "line 3: e-mail ANN@zwolle.nl appears twice (line 2)" in refused
+    assert "line 5: Jan Smit of the same department appears twice (line 4)" in refused
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "name,role,department,e-mail,telegram,matrix\n"
+        "Ann de Vries,ismt,Burgerzaken,Ann@Zwolle.nl,555,\n"  # e-mail: Ann, now ISMT, with a chat
+        "Jan Smit,medewerker,ICT,,,\n"  # name and department: the same Jan Smit
+        "Tim,medewerker,Sport,tim@zwolle.nl,777,\n",  # chat id: Tim, now with e-mail
+        "utf-8",
+    )
+    out = cli("person", "import", str(second), "--org", "zwolle").output
+    assert "0 new, 2 updated, 1 unchanged" in out
+    listed = json.loads(cli("person", "list", "--org", "zwolle", "--json").output)
+    assert sorted((p["name"], p["role"], p["department"], p["identities"]) for p in listed) == [
+        ("Ann de Vries", "ismt", "Burgerzaken", "telegram:555"),
+        ("Jan Smit", "employee", "Financiën", ""),
+        ("Jan Smit", "employee", "ICT", ""),
+        ("Tim", "employee", "Sport", "telegram:777"),
+    ]
+    # A chat id enrolled in another municipality is no match: the operator must look.
+    other = tmp_path / "other.csv"
+    other.write_text("name,role,telegram\nTim,medewerker,777\n", "utf-8")
+    refused = cli("person", "import", str(other), "--org", "kampen", ok=False).output
+    assert "telegram id 777 is already enrolled in another organisation" in refused
+    assert json.loads(cli("person", "list", "--org", "kampen", "--json").output) == []
+
+
+def test_person_import_refuses_what_is_not_a_regular_file(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    zero = cli("person", "import", "/dev/zero", "--org", "zwolle", ok=False).output
+    assert "/dev/zero is not a regular file" in zero and "Traceback" not in zero
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"name,role\n" + b"x" * (10 * 1024 * 1024))
+    assert (
+        "larger than 10 MB" in cli("person", "import", str(big), "--org", "zwolle", ok=False).output
+    )
+    assert (
+        "is not a regular file"
+        in cli("training", "import", "/dev/zero", "--org", "zwolle", ok=False).output
+    )
+
+
+def test_an_invite_for_an_imported_person_links_their_chat_to_them(
+    cli, tmp_path, engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.harness import Harness
+
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    staff = tmp_path / "staff.csv"
+    staff.write_text("name,role,department,e-mail\nAnn Smit,ismt,ICT,ann@zwolle.nl\n", "utf-8")
+    cli("person", "import", str(staff), "--org", "zwolle")
+    ann = json.loads(cli("person", "list", "--org", "zwolle", "--json").output)[0]
+    assert "--role" in cli("invite", "create", "--org", "zwolle", ok=False).output
+    wrong = cli("invite", "create", "--org", "zwolle", "--person", "999", ok=False).output
+    assert "no person 999 in zwolle" in wrong
+    made = json.loads(
+        cli("invite", "create", "--org", "zwolle", "--person", str(ann["id"]), "--json").output
+    )
+    assert made["role"] == "ismt" and made["person_id"] == ann["id"] and made["uses"] == 1
+    bot = Harness(engine, features, clock)
+    said = bot.say("tg-ann", f"/start {made['code']}", name="Annie")
+    assert "aangemeld als ISMT-lid" in said.text
+    listed = json.loads(cli("person", "list", "--org", "zwolle", "--json").output)
+    # One Ann, with her chat account, her department and role: not a second person.
+    assert [(p["id"], p["name"], p["department"], p["identities"]) for p in listed] == [
+        (ann["id"], "Ann Smit", "ICT", "telegram:tg-ann")
+    ]
+
+
+def test_an_invite_that_would_be_dead_at_once_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    for expires in ("0d", "0h", "0w"):
+        out = cli(
+            "invite",
+            "create",
+            "--org",
+            "zwolle",
+            "--role",
+            "employee",
+            "--expires",
+            expires,
+            ok=False,
+        ).output
+        assert "at least 1h" in out
+    assert (
+        "1 use(s)"
+        in cli(
+            "invite", "create", "--org", "zwolle", "--role", "employee", "--expires", "1h"
+        ).output
+    )

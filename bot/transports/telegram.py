@@ -25,7 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import Runtime
 from bot.config import Settings
-from bot.messages import Choice, DeliveryResult, Outbound
+from bot.messages import Choice, DeliveryResult, Inbound, Outbound
 from bot.outbox import DeliveryError
 from bot.pacing import Pacer
 from bot.transports import TransportStartError
@@ -35,8 +35,9 @@ from bot.transports.telegram_outbound import Sender
 from bot.transports.telegram_polling import UpdatePoller
 from bot.transports.telegram_webhook import WebhookServer, derived_secret
 from handlers.command import COMMANDS, commands_for
-from handlers.i18n import t
+from handlers.i18n import normalise_language, t
 from storage import kv
+from storage.buttons import offered_choice_values
 from storage.db import unit_of_work
 from storage.enums import Role
 
@@ -196,24 +197,55 @@ class TelegramTransport:
         """Hand one update to the pipeline; raises if it could not be handled (then it comes again)."""
         event = update_to_inbound(update, self.bot.id, self.username, self.runtime.clock())
         if event is None:
+            if update.callback_query is not None:  # a press the bot does not take: stop the spinner
+                await self._answer_button(update, refused=True)
             return
         if event.choice and event.choice.startswith(TOKEN_PREFIX):
             stored = await asyncio.to_thread(self._read_kv, token_key(event.choice))
             event = dataclasses.replace(event, choice=stored or event.choice)
-        await self.runtime.pipeline.handle(event)
+        if update.callback_query is not None and not await asyncio.to_thread(
+            self._was_offered, event
+        ):
+            log.info("a button press on a message the bot did not send that way was ignored")
+            await self._answer_button(update, refused=True)
+            return
+        result = await self.runtime.pipeline.handle(event)
         if update.callback_query is not None:
-            await self._after_button(update)
+            await self._after_button(update, refused=result.refused)
 
-    async def _after_button(self, update: Update) -> None:
-        """Stop the spinner on the button, and take the keyboard away: the choice is made."""
+    def _was_offered(self, event: Inbound) -> bool:
+        """Was this choice offered on this very message, in this chat, by this bot?"""
+        message_id = event.extra.get("message_id")
+        if not message_id:
+            return False
+        with unit_of_work(self.runtime.engine) as session:
+            values = offered_choice_values(
+                session=session, platform=PLATFORM, chat_id=event.chat_id, external_id=message_id
+            )
+        return event.choice in values
+
+    async def _answer_button(self, update: Update, *, refused: bool) -> None:
         query = update.callback_query
         assert query is not None
+        text = None
+        if refused and query.from_user is not None:
+            text = t(
+                normalise_language(query.from_user.language_code),
+                "This button does nothing for you here.",
+            )
         try:
-            await self.bot.answer_callback_query(query.id)
+            await self.bot.answer_callback_query(query.id, text=text)
         except TelegramError as error:  # too old (a replay after a restart): nothing to stop
             log.debug("answerCallbackQuery: %s", error)
+
+    async def _after_button(self, update: Update, *, refused: bool = False) -> None:
+        """Stop the spinner on the button; take the keyboard away once the choice is made. A press
+        the core refused (an employee on the ISMT alert) leaves the buttons for those who may."""
+        await self._answer_button(update, refused=False)
+        query = update.callback_query
+        assert query is not None
         message = query.message
-        if message is None:
+        if message is None or refused:
             return
         try:
             await self.bot.edit_message_reply_markup(

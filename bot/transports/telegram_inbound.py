@@ -47,24 +47,30 @@ def to_inbound(
         if user is None or user.is_bot:
             return None
         message = query.message
-        chat = message.chat if message is not None else None
+        if message is None or not _chat_fits(message.chat, user.id):
+            # Buttons are only ever sent in private chats and groups. A press without the message
+            # (inline mode, which the bot does not use), from a channel, or claiming someone else's
+            # private chat is forged: answering it would re-point the presser's private chat.
+            return None
+        chat = message.chat
         return Inbound(
             platform=PLATFORM,
-            chat_id=str(chat.id if chat is not None else user.id),
+            chat_id=str(chat.id),
             sender_id=str(user.id),
             event_id=event_id(bot_id, update),
             received_at=received_at,
             text="",
             choice=query.data or "",
-            chat_is_group=chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            chat_is_group=chat.type != ChatType.PRIVATE,
             sender_name=user.full_name,
             sender_language=user.language_code,
+            extra={"message_id": str(message.message_id)},
         )
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     chat = message.chat
-    if chat.type not in (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP):
+    if not _chat_fits(chat, message.from_user.id):
         return None
     group = chat.type != ChatType.PRIVATE
     text = message.text if message.text is not None else message.caption
@@ -87,6 +93,13 @@ def to_inbound(
         sender_language=user.language_code,
         extra={"message_id": str(message.message_id)},
     )
+
+
+def _chat_fits(chat, user_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """A private chat or a group; a private chat's id is always its person's own id on Telegram."""
+    if chat.type == ChatType.PRIVATE:
+        return chat.id == user_id
+    return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def _is_service_message(message) -> bool:  # type: ignore[no-untyped-def]

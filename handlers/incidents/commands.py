@@ -78,7 +78,9 @@ def incident_command(ctx: Context, args: list[str]) -> Reply:
     handler = ACTIONS[action]
     allowed = ALLOWED[action]
     if ctx.role not in allowed:
-        return Reply(plain(ctx.t("Your role may look at this incident but not change it.")))
+        return Reply(
+            plain(ctx.t("Your role may look at this incident but not change it.")), refused=True
+        )
     return handler(ctx, incident, rest)
 
 

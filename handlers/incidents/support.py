@@ -66,7 +66,8 @@ def in_ismt_room(ctx: Context) -> bool:
 def group_refused(ctx: Context) -> Reply | None:
     if in_group(ctx) and not in_ismt_room(ctx):
         return Reply(
-            plain(ctx.t("Incidents are only discussed in the ISMT room or in a private chat."))
+            plain(ctx.t("Incidents are only discussed in the ISMT room or in a private chat.")),
+            refused=True,
         )
     return None
 
@@ -74,7 +75,8 @@ def group_refused(ctx: Context) -> Reply | None:
 def not_found(ctx: Context, text: str) -> Reply:
     # The same answer for "does not exist" and "not yours to see": existence is information too.
     return Reply(
-        markup(ctx.t("There is no incident {reference} that you may see."), reference=text)
+        markup(ctx.t("There is no incident {reference} that you may see."), reference=text),
+        refused=True,
     )
 
 

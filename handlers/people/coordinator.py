@@ -160,14 +160,29 @@ def link_command(ctx: Context, args: list[str]) -> Reply:
 def _link_room(ctx: Context, purpose: RoomPurpose) -> Reply:
     event = ctx.event
     assert event is not None
-    _room, created = rooms.link_room(
-        session=ctx.session,
-        organisation_id=ctx.org.id,
-        purpose=purpose.value,
-        platform=event.platform,
-        chat_id=event.chat_id,
-        now=ctx.now,
-    )
+    try:
+        _room, created = rooms.link_room(
+            session=ctx.session,
+            organisation_id=ctx.org.id,
+            purpose=purpose.value,
+            platform=event.platform,
+            chat_id=event.chat_id,
+            now=ctx.now,
+        )
+    except rooms.RoomTaken:
+        # Which organisation is not said: that a group exists elsewhere is all B needs to know.
+        ctx.audit("room.link_refused", purpose=purpose.value, chat_id=event.chat_id)
+        return Reply(
+            plain(
+                ctx.t(
+                    "This group is already a room of another organisation, and a room belongs to "
+                    "one organisation only: nothing was linked. Create a new group for {org}, or "
+                    "ask the operator if this group should be yours.",
+                    org=ctx.org.name,
+                )
+            ),
+            refused=True,
+        )
     if not created:
         return Reply(plain(ctx.t("This room was already linked for that purpose.")))
     text = ctx.t(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.dialog import start_dialog
 from handlers.i18n import t
-from handlers.people.invites import check_invite, normalise_code
+from handlers.people.invites import bound_person_id, check_invite, normalise_code
 from handlers.people.link import is_pending_link_code, redeem_link_code
 from handlers.people.profile import profile
 from handlers.people.roles import role_label
@@ -62,14 +62,34 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
                 )
             )
         ]
-    person = people.create_person(
-        session=ctx.session,
-        organisation_id=org.id,
-        name=one_line(event.sender_name, 100),
-        role=invite.role,
-        language=ctx.language,
-        now=ctx.now,
-    )
+    bound = bound_person_id(session=ctx.session, invite=invite)
+    if bound is not None:
+        # Made for someone already known (imported): this chat account becomes theirs.
+        person = people.person_by_id(
+            session=ctx.session, organisation_id=org.id, person_id=bound
+        )
+        if person is None or not person.active:
+            return [
+                Reply(
+                    plain(
+                        ctx.t(
+                            "That invite code was made for someone who is no longer enrolled. "
+                            "Ask your NIS2 coordinator for a new one."
+                        )
+                    )
+                )
+            ]
+        person.language = ctx.language
+        ctx.session.add(person)
+    else:
+        person = people.create_person(
+            session=ctx.session,
+            organisation_id=org.id,
+            name=one_line(event.sender_name, 100),
+            role=invite.role,
+            language=ctx.language,
+            now=ctx.now,
+        )
     people.link_identity(
         session=ctx.session,
         person=person,
@@ -80,7 +100,13 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
     )
     invites.spend_invite(session=ctx.session, invite=invite)
     ctx.person, ctx.organisation = person, org
-    ctx.audit("person.enrolled", person_id=person.id, role=invite.role, invite_id=invite.id)
+    ctx.audit(
+        "person.enrolled",
+        person_id=person.id,
+        role=person.role,
+        invite_id=invite.id,
+        **({"linked_to_known_person": True} if bound is not None else {}),
+    )
     welcome = Reply(
         markup(
             t(
@@ -89,7 +115,7 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
                 "First, three short questions for your profile.",
             ),
             org=org.name,
-            role=role_label(invite.role, ctx.language),
+            role=role_label(person.role, ctx.language),
         )
     )
     return [welcome, *start_dialog(ctx, profile)]

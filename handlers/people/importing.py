@@ -1,4 +1,9 @@
-"""People from a CSV file: every bad line reported with its number, nothing imported if any is bad."""
+"""People from a CSV file: every bad line reported with its number, nothing imported if any is bad.
+
+Importing is idempotent: a row that describes someone already known (same e-mail, else the same
+chat id, else the same name and department when neither has an e-mail) updates that person, so
+the same file imported twice, or a line repeated, never doubles anyone.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from handlers.people.roles import parse_role
 from handlers.text import clean_text, one_line
 from storage import audit, people
 from storage.enums import Platform, Role
+from storage.models import Person
 
 COLUMNS = ("name", "role", "department", "e-mail", "telegram", "matrix")
 
@@ -47,6 +53,10 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
     rows: list[PersonRow] = []
     seen_tg: set[str] = set()
     seen_mx: set[str] = set()
+    seen_mail: dict[str, int] = {}
+    # Rows with no e-mail and no chat id, by name and department: two Jan Smits of two
+    # departments are two people, the same line twice is one.
+    seen_name: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(reader, start=2):
 
         def field(name: str, raw: dict[str, str | None] = raw) -> str | None:
@@ -75,11 +85,27 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
             problems.append(f"telegram id {telegram} appears twice")
         if matrix and matrix in seen_mx:
             problems.append(f"matrix id {matrix} appears twice")
+        if email and email.casefold() in seen_mail:
+            problems.append(f"e-mail {email} appears twice (line {seen_mail[email.casefold()]})")
+        unkeyed = (
+            (name.casefold(), (field("department") or "").casefold())
+            if name and not (email or telegram or matrix)
+            else None
+        )
+        if unkeyed and unkeyed in seen_name:
+            problems.append(
+                f"{name} of the same department appears twice (line {seen_name[unkeyed]}) "
+                "without an e-mail or chat id to tell them apart"
+            )
         if problems:
             errors.append(f"line {number}: " + "; ".join(problems))
             continue
         seen_tg.update([telegram] if telegram else [])
         seen_mx.update([matrix] if matrix else [])
+        if email:
+            seen_mail[email.casefold()] = number
+        if unkeyed:
+            seen_name[unkeyed] = number
         rows.append(
             PersonRow(
                 number,
@@ -94,39 +120,136 @@ def parse_people_csv(text: str) -> tuple[list[PersonRow], list[str]]:
     return rows, errors
 
 
+@dataclass(frozen=True)
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _match(
+    session: Session, organisation_id: int, row: PersonRow
+) -> tuple[Person | None, str | None]:
+    """The existing person this row describes, or None for a new one; or an error.
+
+    Matched by e-mail first, then by a platform id, then (a row with neither) by the name and
+    department of someone who has no e-mail either, so importing the same file twice updates
+    instead of doubling everyone. A platform id enrolled in another organisation, or keys that point at two
+    different people, are errors: the operator must look.
+    """
+    found: Person | None = None
+    if row.email:
+        by_mail = people.people_by_email(
+            session=session, organisation_id=organisation_id, email=row.email
+        )
+        if len(by_mail) > 1:
+            return None, f"line {row.line}: {len(by_mail)} people have the e-mail {row.email}"
+        found = by_mail[0] if by_mail else None
+    for platform, external in ((Platform.TELEGRAM, row.telegram), (Platform.MATRIX, row.matrix)):
+        if not external:
+            continue
+        known = people.identity_lookup(
+            session=session, platform=platform.value, external_id=external
+        )
+        if known is None:
+            continue
+        _identity, owner, org = known
+        if org.id != organisation_id:
+            return None, (
+                f"line {row.line}: {platform.value} id {external} is already enrolled "
+                "in another organisation"
+            )
+        if found is not None and found.id != owner.id:
+            return None, (
+                f"line {row.line}: the e-mail belongs to {found.name} (id {found.id}) but "
+                f"{platform.value} id {external} to {owner.name} (id {owner.id})"
+            )
+        found = owner
+    if found is None and not (row.email or row.telegram or row.matrix):
+        department = (row.department or "").casefold()
+        same = [
+            p
+            for p in people.people_by_name(
+                session=session, organisation_id=organisation_id, name=row.name
+            )
+            if not p.email and (p.department or "").casefold() == department
+        ]
+        if len(same) > 1:
+            return None, (
+                f"line {row.line}: {len(same)} people called {row.name} in the same department; "
+                "add their e-mail to tell them apart"
+            )
+        found = same[0] if same else None
+    return found, None
+
+
 def import_people(
-    *, session: Session, organisation_id: int, rows: list[PersonRow], now: datetime, actor: str
-) -> tuple[int, list[str]]:
-    """Write the rows; returns (count, errors). Any error means the caller must roll back."""
+    *,
+    session: Session,
+    organisation_id: int,
+    rows: list[PersonRow],
+    now: datetime,
+    actor: str,
+    update_existing: bool = True,
+) -> ImportOutcome:
+    """Write the rows, matching existing people; any error means the caller must roll back.
+
+    A matched person gets the row's name, role and department, its e-mail if they had none, and
+    the platform ids they do not have yet; a row that changes nothing is counted as unchanged.
+    ``update_existing=False`` (``person add``: one new person) makes a match an error instead.
+    """
+    matches: list[Person | None] = []
     errors = []
     for row in rows:
+        found, error = _match(session, organisation_id, row)
+        if error:
+            errors.append(error)
+        elif found is not None and not update_existing:
+            errors.append(f"line {row.line}: already enrolled as {found.name} (id {found.id})")
+        matches.append(found)
+    if errors:
+        return ImportOutcome(errors=tuple(errors))
+    created = updated = unchanged = 0
+    for row, person in zip(rows, matches, strict=True):
+        if person is None:
+            person = people.create_person(
+                session=session,
+                organisation_id=organisation_id,
+                name=row.name,
+                role=row.role.value,
+                department=row.department,
+                email=row.email,
+                now=now,
+            )
+            created += 1
+            is_new, changed = True, False
+        else:
+            is_new = False
+            before = (person.name, person.role, person.department, person.email, person.active)
+            person.name, person.role = row.name, row.role.value
+            person.department = row.department or person.department
+            person.email = person.email or row.email
+            person.active = True
+            changed = before != (
+                person.name,
+                person.role,
+                person.department,
+                person.email,
+                person.active,
+            )
+            session.add(person)
         for platform, external in (
             (Platform.TELEGRAM, row.telegram),
             (Platform.MATRIX, row.matrix),
         ):
-            if external and people.identity_lookup(
+            if external and not people.identity_lookup(
                 session=session, platform=platform.value, external_id=external
             ):
-                errors.append(
-                    f"line {row.line}: {platform.value} id {external} is already enrolled"
-                )
-    if errors:
-        return 0, errors
-    for row in rows:
-        person = people.create_person(
-            session=session,
-            organisation_id=organisation_id,
-            name=row.name,
-            role=row.role.value,
-            department=row.department,
-            email=row.email,
-            now=now,
-        )
-        for platform, external in (
-            (Platform.TELEGRAM, row.telegram),
-            (Platform.MATRIX, row.matrix),
-        ):
-            if external:
                 people.link_identity(
                     session=session,
                     person=person,
@@ -134,12 +257,19 @@ def import_people(
                     external_id=external,
                     now=now,
                 )
+                changed = True
+        if not is_new:
+            if changed:
+                updated += 1
+            else:
+                unchanged += 1
+    session.flush()
     audit.record_audit(
         session=session,
         organisation_id=organisation_id,
         actor=actor,
         action="people.imported",
         now=now,
-        detail={"count": len(rows)},
+        detail={"created": created, "updated": updated, "unchanged": unchanged},
     )
-    return len(rows), []
+    return ImportOutcome(created, updated, unchanged)

@@ -1,4 +1,10 @@
-"""Invite codes: made by the coordinator or the operator, spent by /start CODE."""
+"""Invite codes: made by the coordinator or the operator, spent by /start CODE.
+
+An invite may be *bound* to a person who is already known (imported from a CSV, added by the
+operator): enrolling with it links the chat account to that person instead of creating a second
+one, so their training history, department and role stay theirs. The binding is kept beside the
+invite in the key-value table (``invite-person:<invite id>``), so no schema change was needed.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers.i18n import N_
-from storage import audit, invites
+from storage import audit, invites, kv
 from storage.enums import Role
 from storage.models import Invite
 
@@ -36,7 +42,13 @@ def make_invite(
     now: datetime,
     actor: str,
     created_by_person_id: int | None = None,
+    for_person_id: int | None = None,
 ) -> Invite:
+    """A new code; ``for_person_id`` binds it to that (already known) person: one use."""
+    if valid_for <= timedelta(0):
+        raise ValueError("an invite must be valid for some time")
+    if for_person_id is not None:
+        uses = 1
     invite = invites.create_invite(
         session=session,
         organisation_id=organisation_id,
@@ -54,9 +66,26 @@ def make_invite(
         actor_person_id=created_by_person_id,
         action="invite.created",
         now=now,
-        detail={"role": role.value, "uses": uses, "expires_at": invite.expires_at.isoformat()},
+        detail={
+            "role": role.value,
+            "uses": uses,
+            "expires_at": invite.expires_at.isoformat(),
+            **({"for_person_id": for_person_id} if for_person_id is not None else {}),
+        },
     )
+    if for_person_id is not None:
+        kv.set_value(session=session, key=_bound_key(invite), value=str(for_person_id), now=now)
     return invite
+
+
+def _bound_key(invite: Invite) -> str:
+    return f"invite-person:{invite.id}"
+
+
+def bound_person_id(*, session: Session, invite: Invite) -> int | None:
+    """The person this invite was made for, or None for an ordinary invite."""
+    value = kv.get_value(session=session, key=_bound_key(invite))
+    return int(value) if value and value.isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,31 @@ class SimulatedUsers:
         self.notifier.changed()
         return update
 
+    def forge_button_press(
+        self, user: SimUser, *, chat: dict[str, Any], message_id: int, data: str
+    ) -> dict[str, Any]:
+        """A callback query Telegram itself would never produce: `chat` and `message_id` are
+        whatever the forger claims (a channel, someone else's private chat, a message the bot
+        never sent). For tests that the bot accepts presses only where its buttons were."""
+        with self.notifier.lock:
+            query_id = str(4_000_000_000_000_000_000 + self.state.next_id())
+            query = {
+                "id": query_id,
+                "from": user.to_api(),
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "text": "…",
+                },
+                "chat_instance": str(abs(int(chat["id"])) * 7919),
+                "data": data,
+            }
+            self.state.callback_queries[query_id] = query
+            update = self.state.new_update("callback_query", query)
+        self.notifier.changed()
+        return update
+
     def _bot_sees(
         self, text: str, entities: list[dict[str, Any]], reply_to: SentMessage | None
     ) -> bool:
