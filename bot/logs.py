@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from urllib.parse import quote, quote_plus
 
 from bot.config import Settings
 
@@ -44,9 +45,32 @@ def _secret_values(settings: Settings) -> list[str]:
     return [v for v in values if len(v) >= 4]
 
 
+#: Secrets learnt while running (an access token from a password login or from the database):
+#: not in the settings, still never to be printed.
+_LEARNT: set[str] = set()
+
+
+def add_secret(value: str | None) -> None:
+    """Mask ``value`` from now on in every log line and error message of this process."""
+    if value and len(value) >= 4:
+        _LEARNT.add(value)
+
+
+def _forms(value: str) -> set[str]:
+    """The ways a server that echoes a request shows a secret: as is, JSON-escaped, URL-encoded."""
+    return {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        quote(value, safe=""),
+        quote_plus(value),
+    }
+
+
 def redact(text: str, secrets: list[str]) -> str:
-    for value in secrets:
-        text = text.replace(value, MASK)
+    forms = {form for value in (*secrets, *_LEARNT) for form in _forms(value) if len(form) >= 4}
+    for form in sorted(forms, key=len, reverse=True):  # the longest first: no half-masked tail
+        text = text.replace(form, MASK)
     for pattern in TOKEN_PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.lastindex else "") + MASK, text)
     return text
@@ -69,6 +93,11 @@ class RedactingFormatter(logging.Formatter):
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
         return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
+
+
+def mask_secrets(text: str, settings: Settings) -> str:
+    """``text`` with every secret masked: for messages printed outside logging (the fatal line)."""
+    return redact(text, _secret_values(settings))
 
 
 def configure_logging(settings: Settings, *, level: str | None = None) -> None:

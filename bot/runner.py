@@ -24,6 +24,7 @@ import click
 from bot.app import AlarmClock, Runtime, build_runtime
 from bot.config import Settings
 from bot.leadership import InstanceLockError, Leadership, leadership_for
+from bot.logs import mask_secrets
 from bot.observability import LEADER, HealthServer, watch_database
 from bot.pacing import Pacer
 from bot.transports import TransportStartError
@@ -81,7 +82,8 @@ def run_service(settings: Settings) -> int:
     try:
         return asyncio.run(serve(settings, transport_factories(platforms)))
     except (TransportStartError, InstanceLockError) as error:
-        raise click.ClickException(str(error)) from None
+        # A server's reply can echo the request (a password, a token): masked like every log line.
+        raise click.ClickException(mask_secrets(str(error), settings)) from None
 
 
 async def serve(
@@ -122,7 +124,18 @@ async def _lead(
     started: list[ServiceTransport] = []
     try:
         for transport in transports:
-            await transport.start()
+            try:
+                await transport.start()
+            except (TransportStartError, InstanceLockError):
+                raise
+            except Exception as error:
+                # A library's own error can carry what the server echoed (a password, a token):
+                # its details go through the masking log, the fatal line names only its type.
+                log.exception("the %s transport could not start", transport.platform)
+                raise TransportStartError(
+                    f"the {transport.platform} transport could not start "
+                    f"({type(error).__name__}); the log above has the details"
+                ) from None
             started.append(transport)
             runtime.worker.transports[transport.platform] = transport  # type: ignore[assignment]
             log.info("%s transport started", transport.platform)

@@ -19,6 +19,7 @@ from nio import AsyncClient, LoginError, LoginResponse, WhoamiError, WhoamiRespo
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.logs import add_secret
 from bot.transports import TransportStartError
 from storage import kv
 from storage.clock import utc_now
@@ -75,6 +76,7 @@ async def _log_in(
     stored_raw = await asyncio.to_thread(read_kv, engine, credentials_key(user_id))
     stored = json.loads(stored_raw) if stored_raw else None
     if stored:
+        add_secret(stored.get("access_token"))  # a server that echoes it must not get it printed
         try:
             return await _restore(
                 client, user_id, stored["access_token"], stored["device_id"], "database"
@@ -97,6 +99,7 @@ async def _log_in(
             f"Matrix login as {user_id} failed: {reason}; check NIS2BOT_MATRIX_USER_ID and "
             "NIS2BOT_MATRIX_PASSWORD"
         )
+    add_secret(answer.access_token)
     creds = Credentials(answer.access_token, answer.device_id, "password")
     await _whoami(client, user_id, "NIS2BOT_MATRIX_PASSWORD")
     value = json.dumps({"access_token": creds.access_token, "device_id": creds.device_id})
