@@ -4,7 +4,7 @@ nothing) and ``nis2bot jobs run training-nudges --org --ignore-office-hours``, t
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from storage import training
@@ -85,9 +85,12 @@ def test_a_good_file_is_imported_once(cli, db_url, tmp_path) -> None:  # type: i
     assert _records(db_url) == 2
 
 
-def test_jobs_run_training_nudges_for_one_org_ignoring_office_hours(cli, db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_run_training_nudges_for_one_org_ignoring_office_hours(
+    cli, clock, db_url, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     _setup(cli, tmp_path)
-    long_ago = (date.today() - timedelta(days=200)).strftime("%d-%m-%Y")
+    # Counted back from the CLI's clock, not the calendar: a real "today" would drift past it.
+    long_ago = (clock.now.date() - timedelta(days=200)).strftime("%d-%m-%Y")
     old = tmp_path / "old.csv"
     old.write_text(f"e-mail;datum\nanna@utrecht.nl;{long_ago}\n", "utf-8")
     cli("training", "import", str(old), "--org", "utrecht")
