@@ -64,7 +64,8 @@ def register(main: click.Group) -> None:
         "pairs",
         multiple=True,
         metavar="KEY=VALUE",
-        help="An organisation setting (VALUE as JSON, or as text), e.g. csirt_phone='+31 70 ...'.",
+        help="An organisation setting (VALUE as JSON, or as text), e.g. summary_time=08:30; "
+        "the keys are in docs/SETTINGS.md.",
     )
     @click.option("--unset", "unset_keys", multiple=True, metavar="KEY")
     @click.option("--json", "as_json", is_flag=True, help="Print the organisation afterwards.")
@@ -220,16 +221,9 @@ def register(main: click.Group) -> None:
 
 
 def _check_feature_settings(country: str, updates: dict[str, object]) -> None:
-    """Settings that features read strictly are checked here, before they are stored."""
-    from handlers.incidents.authorities import authorities_from_settings
-    from handlers.incidents.contacts import check_settings as check_incident_settings
-    from handlers.training.policy import policy_from_settings
+    """Every key known and typed (bot/org_settings.py), checked before anything is stored."""
+    from bot.org_settings import check_org_settings
 
-    try:
-        check_incident_settings(country, updates)  # contacts, nis2_in_scope
-        if "authorities" in updates:
-            authorities_from_settings(country, {"authorities": updates["authorities"]})
-        if "training" in updates:
-            policy_from_settings(updates["training"])  # type: ignore[arg-type]
-    except (ValueError, TypeError, AttributeError) as error:
-        raise click.BadParameter(str(error), param_hint="--setting") from None
+    problems = check_org_settings(country, updates)
+    if problems:
+        raise click.BadParameter("; ".join(problems), param_hint="--setting")

@@ -7,7 +7,9 @@ case (``database_url = "postgresql://..."``). Environment variables win over the
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +108,42 @@ class SettingsError(Exception):
     """Settings that cannot work, with one readable line per mistake."""
 
 
+#: ``NIS2BOT_*`` variables that are not settings but are read elsewhere: the settings file's path,
+#: and the test suite's PostgreSQL server (set in CI, where the CLI also runs).
+NOT_SETTINGS = frozenset({"CONFIG", "TEST_POSTGRES"})
+PREFIX = "NIS2BOT_"
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per ``NIS2BOT_*`` variable that is no setting, with the nearest real name.
+
+    pydantic-settings reads only the variables it knows and ignores the rest, so a misspelled
+    ``NIS2BOT_TELEGRAM_TOKN`` would silently leave Telegram off ("no chat platform is
+    configured"). docs/SETTINGS.md promises unknown names are refused: this is that check.
+    """
+    environ = os.environ if environ is None else environ
+    known = {name.upper() for name in Settings.model_fields}
+    lines = []
+    for variable in sorted(environ):
+        if not variable.upper().startswith(PREFIX):
+            continue
+        name = variable[len(PREFIX) :].upper()
+        if name in known or name in NOT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        hint = f" (did you mean {PREFIX}{close[0]}?)" if close else ""
+        lines.append(
+            f"{variable}: not a setting{hint}; every setting is listed in docs/SETTINGS.md"
+        )
+    return lines
+
+
 def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     """Settings from the environment and, if given (or in ``NIS2BOT_CONFIG``), a TOML file."""
     config_file = config_file or os.environ.get("NIS2BOT_CONFIG") or None
+    unknown = unknown_variables()
+    if unknown:
+        raise SettingsError("\n".join(unknown))
     settings_cls: type[Settings] = Settings
     if config_file:
         if not Path(config_file).is_file():

@@ -297,3 +297,45 @@ def test_an_invite_that_would_be_dead_at_once_is_refused(cli) -> None:  # type: 
             "invite", "create", "--org", "zwolle", "--role", "employee", "--expires", "1h"
         ).output
     )
+
+
+def test_a_misspelled_environment_variable_is_refused_with_the_right_name(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NIS2BOT_TELEGRAM_TOKN", "123:abc-secret")
+    out = cli("run", ok=False).output
+    assert "NIS2BOT_TELEGRAM_TOKN: not a setting (did you mean NIS2BOT_TELEGRAM_TOKEN?)" in out
+    assert "no chat platform is configured" not in out and "123:abc-secret" not in out
+    monkeypatch.delenv("NIS2BOT_TELEGRAM_TOKN")
+    monkeypatch.setenv("NIS2BOT_SOMETHING", "x")
+    assert (
+        "NIS2BOT_SOMETHING: not a setting; every setting is listed"
+        in cli("org", "list", ok=False).output
+    )
+    monkeypatch.delenv("NIS2BOT_SOMETHING")
+    # Not settings, but read elsewhere: the settings file's path and the tests' PostgreSQL.
+    monkeypatch.setenv("NIS2BOT_TEST_POSTGRES", "postgresql://x@127.0.0.1/y")
+    cli("org", "list")
+
+
+def test_org_set_refuses_unknown_keys_and_wrong_types_and_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    typo = cli("org", "set", "zwolle", "--setting", "csirt_phone=+31 70 1234", ok=False).output
+    assert "unknown setting 'csirt_phone'" in typo and "authorities" in typo
+    mixed = cli(
+        "org",
+        "set",
+        "zwolle",
+        "--setting",
+        "summary_time=08:30",
+        "--setting",
+        "trainng={}",
+        "--setting",
+        "retention_incident_days=abc",
+        ok=False,
+    ).output
+    assert "did you mean training?" in mixed and "retention_incident_days: must be a whole" in mixed
+    shown = json.loads(cli("org", "set", "zwolle", "--json").output)
+    assert shown["settings"] == {}  # nothing of a refused command was stored
+    good = cli("org", "set", "zwolle", "--setting", "summary_time=08:30", "--json").output
+    assert json.loads(good)["settings"] == {"summary_time": "08:30"}
+    # The command's own help example is a key it accepts.
+    assert "csirt_phone" not in cli("org", "set", "--help").output

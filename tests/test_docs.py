@@ -22,6 +22,16 @@ def test_every_setting_is_documented_and_every_documented_setting_exists() -> No
 ROOT = DOCS.parent
 
 
+def test_every_organisation_setting_is_documented_and_only_real_ones() -> None:
+    from bot.org_settings import ORG_SETTINGS
+
+    text = (DOCS / "SETTINGS.md").read_text()
+    table = text.split("## Per organisation", 1)[1]
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, flags=re.M))
+    assert set(ORG_SETTINGS) - documented == set(), "document these in docs/SETTINGS.md"
+    assert documented - set(ORG_SETTINGS) == set(), "SETTINGS.md names keys org set refuses"
+
+
 def test_readme_and_docs_link_only_to_files_a_clone_has() -> None:
     """A clone has no ../shared/: every relative link and every path named in the architecture map
     must exist in the repository itself."""
