@@ -288,7 +288,9 @@ def evidence_command(ctx: Context, args: list[str]) -> Reply:
     filename = f"{name}-{ctx.org.slug}-{ctx.now.date().isoformat()}.{fmt}"
     return Reply(
         markup(
-            ctx.t("{what}: {count} record(s) in {name}. This export is recorded in the audit log."),
+            ctx.t(
+                "Evidence, {what}: {count} record(s) in {name}. This export is recorded in the audit log."
+            ),
             what=ctx.t(what),
             count=count,
             name=filename,

@@ -91,7 +91,10 @@ def sim_minutes(exercise: ControlExercise, now: datetime) -> int:
 
 
 def sim_label(minutes: int) -> str:
-    """T+26:30 (simulated hours and minutes since the start)."""
+    """T+26:30 (simulated hours and minutes since the start); from four days on T+34d 2:00."""
+    if minutes >= 96 * HOUR:
+        days, rest = divmod(minutes, 24 * HOUR)
+        return f"T+{days}d {rest // HOUR}:{rest % HOUR:02d}"
     return f"T+{minutes // HOUR}:{minutes % HOUR:02d}"
 
 
@@ -111,7 +114,7 @@ def _sent_at(events: list, kind: str) -> int | None:  # type: ignore[type-arg]
 
 
 def clocks_of(
-    exercise: ControlExercise, scenario: Scenario, events: list, now_sim: int
+    timezone: str, exercise: ControlExercise, scenario: Scenario, events: list, now_sim: int
 ) -> list[Clock]:  # type: ignore[type-arg]
     significant = next(
         (e.detail["significant"] for e in reversed(events) if "significant" in e.detail), None
@@ -128,7 +131,7 @@ def clocks_of(
         else:  # one calendar month after the notification was (or is due to be) sent
             base = _sent_at(events, "notification") or 72 * HOUR
             base_moment = start + timedelta(minutes=base)
-            final = add_months(base_moment, 1, zone("Europe/Amsterdam"))
+            final = add_months(base_moment, 1, zone(timezone))
             due = int((final - start).total_seconds() // 60)
         sent = _sent_at(events, kind)
         if sent is not None:
@@ -238,7 +241,7 @@ def play_due(ctx: Context, exercise: ControlExercise) -> int:
         organisation_id=ctx.org.id,
         exercise_id=exercise.id,  # type: ignore[arg-type]
     )
-    for clock in clocks_of(exercise, scenario, events, now_sim):
+    for clock in clocks_of(ctx.org.timezone, exercise, scenario, events, now_sim):
         if clock.state != "passed" or not runs.claim_run(
             session=ctx.session,
             kind="exercise-clock",
@@ -367,7 +370,7 @@ def _start(ctx: Context, current: ControlExercise | None, args: list[str]) -> Re
             t(
                 lang,
                 N_(
-                    "Exercise #{id} starts now, started by {name}. Pace: {speed} simulated minute(s) per minute. Nothing in it is real: no incident is recorded and nothing goes to an authority. The simulated 24 h / 72 h / one month clocks run from now. Record what you do with /oefening (see /oefening for the commands)."
+                    "Exercise #{id} starts now, started by {name}. Pace: {speed}× real time. Nothing in it is real: no incident is recorded and nothing goes to an authority. The simulated 24 h / 72 h / one month clocks run from now. Record what you do with /oefening (see /oefening for the commands)."
                 ),
             ),
             id=exercise.id,
@@ -465,7 +468,14 @@ def _sent(ctx: Context, exercise: ControlExercise, args: list[str]) -> Reply:
         organisation_id=ctx.org.id,
         exercise_id=exercise.id,  # type: ignore[arg-type]
     )
-    clock = next((c for c in clocks_of(exercise, scenario, events, minute) if c.kind == kind), None)
+    clock = next(
+        (
+            c
+            for c in clocks_of(ctx.org.timezone, exercise, scenario, events, minute)
+            if c.kind == kind
+        ),
+        None,
+    )
     verdict = (
         ctx.t("within the simulated deadline ({due})", due=sim_label(clock.due))
         if clock and clock.state == "met"
@@ -594,7 +604,7 @@ def exercise_report(ctx: Context, exercise: ControlExercise, language: str) -> s
         exercise_id=exercise.id,  # type: ignore[arg-type]
     )
     now_sim = sim_minutes(exercise, ctx.now)
-    clocks = clocks_of(exercise, scenario, events, now_sim)
+    clocks = clocks_of(ctx.org.timezone, exercise, scenario, events, now_sim)
     lang = language
     actions = control.list_actions(
         session=ctx.session, organisation_id=ctx.org.id, source="exercise", source_id=exercise.id
@@ -649,4 +659,8 @@ def _event_text(ctx: Context, scenario: Scenario, event: ControlExerciseEvent, l
         return t(lang, N_("decided: significant: {answer}"), answer=answer)
     if "sent" in detail:
         return t(lang, N_("recorded as sent: {clock}"), clock=t(lang, CLOCK_LABELS[detail["sent"]]))
+    if event.kind == "lesson":
+        return t(lang, N_("lesson learned: {text}"), text=event.text)
+    if detail.get("note") == "answer":
+        return t(lang, N_("answer: {text}"), text=event.text)
     return event.text

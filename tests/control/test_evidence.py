@@ -64,7 +64,7 @@ def test_auditor_exports_evidence_and_every_access_is_logged(engine, features, c
     assert "Bewijs voor auditors (alleen lezen)" in listing and "/bewijs auditlog" in listing
 
     said = bot.say(auditor, "/bewijs incidenten")
-    assert "incidenten met hun tijdlijn en meldtermijnen: 1 registratie(s)" in said.text
+    assert "Bewijs, incidenten met hun tijdlijn en meldtermijnen: 1 registratie(s)" in said.text
     assert "Deze export staat in het auditlog." in said.text
     name, data = _file(engine, said.result.outbox_ids[0])
     assert name == "incidents-demo-2026-11-23.csv"

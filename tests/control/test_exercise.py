@@ -112,7 +112,12 @@ def test_ransomware_exercise_end_to_end(engine, features) -> None:  # type: igno
     )
     assert "⚠ incidentmelding (72 uur): uiterlijk T+72:00, niet verzonden" in report
     assert "Ivo Ismt: besloten: significant: ja" in report
-    assert "Bea Burgemeester: We bevestigen een storing" in report
+    assert "Bea Burgemeester: antwoord: We bevestigen een storing" in report
+    assert "Ivo Ismt: geleerde les: Beheeraccounts scheiden van back-up" in report
+    lines = report.splitlines()
+    assert any(line.startswith("✓ vroegtijdige waarschuwing") for line in lines)
+    assert any(line.startswith("⚠ incidentmelding (72 uur)") for line in lines)
+    assert any(line.startswith("• eindverslag") and "T+33d 0:00" in line for line in lines)
     assert "A1 Beheeraccounts scheiden van back-up · Ivo Ismt · uiterlijk 31 jan 2027" in report
     document = said.replies[0]
     assert "Gedeeld met 1 chat(s) van het ISMT" in report
