@@ -40,7 +40,49 @@ class Obj:
         return self._settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _database_problem(error: Exception, obj: object) -> str:
+    """One line for a database that cannot be used: locked, damaged, unreachable. The URL is
+    shown without its password; the driver's own first line says what is wrong."""
+    from sqlalchemy.engine import make_url
+
+    settings = getattr(obj, "_settings", None)
+    where = "the database"
+    if settings is not None:
+        try:
+            url = make_url(settings.effective_database_url)
+            where = url.render_as_string(hide_password=True)
+        except Exception:  # an unparsable URL: say "the database"
+            pass
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+    hint = ""
+    if "locked" in reason:
+        hint = " (another nis2bot or a program holds it: wait for it to finish, then try again)"
+    elif "not a database" in reason or "malformed" in reason:
+        hint = " (the file is damaged or not a nis2bot database: restore it from a backup)"
+    return f"cannot use {where}: {reason}{hint}"
+
+
+class Nis2botGroup(click.Group):
+    """The ``nis2bot`` group: expected failures end in one clear line, never a traceback.
+
+    A locked or damaged database, an unreachable server, or a path that cannot be written
+    (``--out /proc/nope``) are the operator's to fix, not bugs: say what and where, exit 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            raise click.ClickException(_database_problem(error, ctx.obj)) from None
+        except OSError as error:
+            if error.filename is None:
+                raise
+            target = error.filename
+            raise click.ClickException(f"cannot use {target}: {error.strerror or error}") from None
+
+
+@click.group(cls=Nis2botGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     envvar="NIS2BOT_CONFIG",

@@ -339,3 +339,30 @@ def test_org_set_refuses_unknown_keys_and_wrong_types_and_stores_nothing(cli) ->
     assert json.loads(good)["settings"] == {"summary_time": "08:30"}
     # The command's own help example is a key it accepts.
     assert "csirt_phone" not in cli("org", "set", "--help").output
+
+
+def test_a_damaged_database_or_a_bad_out_path_is_one_clear_line(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "nis2bot.db").write_bytes(b"this is no database at all " * 100)
+    env = {"NIS2BOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["org", "list"], ["chat"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input="",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "file is not a database" in done.stderr and "restore it from a backup" in done.stderr
+    cli("org", "add", "zwolle", "--name", "Gemeente Zwolle", "--country", "nl")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    out = cli(
+        "report", "--org", "zwolle", "--period", "2026Q3", "--out", str(blocker / "sub"), ok=False
+    )
+    assert out.exception is None or isinstance(out.exception, SystemExit)
+    assert f"cannot use {blocker / 'sub'}: Not a directory" in out.output
+    out = cli("export", "incidents", "--org", "zwolle", "--out", str(blocker / "x.csv"), ok=False)
+    assert "Not a directory" in out.output
