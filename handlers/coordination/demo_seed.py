@@ -16,7 +16,7 @@ from sqlmodel import Session
 from handlers.coordination import demo_history
 from handlers.coordination.periods import local_date, local_moment
 from handlers.people.demo import DEMO_SLUG, ensure_demo_organisation
-from storage import coordination, organisations, people, rooms
+from storage import coordination, kv, organisations, people, rooms
 from storage.enums import Platform, Role, RoomPurpose
 from storage.models import Organisation, Person
 
@@ -87,6 +87,10 @@ DEPARTMENTS = (
     "Openbare Ruimte",
     "HR",
 )
+
+
+#: (auditor, scope) of the first audit the seed makes, how a seed from before the mark is recognised.
+SEEDED_FIRST_AUDIT = ("Auditbureau Van Dam", "ENSIA/BIO2 zelfevaluatie")
 
 
 class AlreadySeeded(Exception):
@@ -168,13 +172,7 @@ def _audits(
     owners = [p for p in staff if p.role in (Role.IT.value, Role.ISMT.value)]
     year = today.year
     programme = [
-        (
-            "audit",
-            date(year, 3, 12),
-            "Auditbureau Van Dam",
-            "ENSIA/BIO2 zelfevaluatie",
-            True,
-        ),
+        ("audit", date(year, 3, 12), *SEEDED_FIRST_AUDIT, True),
         ("pentest", date(year, 6, 3), "SecureCo", "externe webdiensten en VPN", True),
         ("pentest", date(year, 9, 22), "RedTeam NL", "werkplekken en Active Directory", True),
         ("review", date(year + 1, 1, 20), "ISMT", f"jaarlijkse veiligheidsreview {year}", False),
@@ -225,12 +223,27 @@ def _audits(
     return made_audits, made_findings
 
 
+def _marker(org: Organisation) -> str:
+    return f"demo-seeded:{org.id}"
+
+
+def _seeded_before(session: Session, org: Organisation) -> bool:
+    """Seeded already: the seed's own mark, or (a database seeded before the mark existed) one of
+    the seed's own audits. Audits the user entered themself do not count: trying the demo after
+    typing an audit of your own must still work."""
+    if kv.get_value(session=session, key=_marker(org)) is not None:
+        return True
+    audits = coordination.list_audits(session=session, organisation_id=org.id)  # type: ignore[arg-type]
+    return any((a.auditor, a.scope) == SEEDED_FIRST_AUDIT for a in audits)
+
+
 def seed_demo(
     *, session: Session, slug: str, now: datetime, people_count: int = 120, random_seed: int = 7
 ) -> dict[str, int]:
     org = _organisation(session, slug, now)
-    if coordination.list_audits(session=session, organisation_id=org.id):  # type: ignore[arg-type]
+    if _seeded_before(session, org):
         raise AlreadySeeded(f"organisation '{slug}' has demo data already")
+    kv.set_value(session=session, key=_marker(org), value=now.isoformat(), now=now)
     rng = random.Random(random_seed)
     staff = _people(session, org, people_count, rng, now)
     audits, findings = _audits(session, org, staff, now)

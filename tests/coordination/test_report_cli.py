@@ -67,3 +67,33 @@ def test_demo_seed_then_reports_in_three_formats(cli, tmp_path) -> None:  # type
     assert page.startswith("<!doctype html>") and "Jaarrapportage NIS2" in page
     assert "no organisation 'nowhere'" in cli("report", "--org", "nowhere", ok=False).output
     assert "2026Q3 or 2026" in cli("report", "--org", "demo", "--period", "Q9", ok=False).output
+
+
+def test_demo_seed_fills_a_demo_that_holds_only_an_audit_the_user_entered(
+    cli, engine, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone tried the terminal chat first and planned an audit of their own with /audit plan:
+    the demo must still fill (once), keeping their audit."""
+    from handlers.people.demo import ensure_demo_organisation
+    from storage import coordination
+    from storage.db import unit_of_work
+
+    with unit_of_work(engine) as session:
+        org = ensure_demo_organisation(session=session, now=clock())
+        coordination.create_audit(
+            session=session,
+            organisation_id=org.id,  # type: ignore[arg-type]
+            kind="pentest",
+            planned_at=clock(),
+            auditor="Eigen Bureau",
+            scope="onze eigen pentest",
+            now=clock(),
+        )
+    made = json.loads(cli("demo", "seed", "--json").output)
+    assert made["audits"] >= 3 and made["people"] == 120
+    assert "demo data already" in cli("demo", "seed", ok=False).output
+    with unit_of_work(engine) as session:
+        scopes = {
+            a.scope for a in coordination.list_audits(session=session, organisation_id=org.id)
+        }  # type: ignore[arg-type]
+    assert "onze eigen pentest" in scopes and len(scopes) == made["audits"] + 1
