@@ -37,6 +37,7 @@ from handlers.coordination.periods import local_date
 from handlers.coordination.service import room_language
 from handlers.coordination.summary import fmt_date
 from handlers.i18n import N_, t
+from handlers.incidents.contacts import organisation_in_scope
 from handlers.incidents.timeutil import add_months, zone
 from handlers.render import render
 from handlers.reply import Attachment, Reply, markup, plain
@@ -68,6 +69,11 @@ SENT_WORDS = {
     "avg": "gdpr",
     "gdpr": "gdpr",
 }
+#: An organisation outside its country's NIS2 law (Belgian local governments in principle, facts
+#: §10.8): the exercise still practises the clocks, and says what they would mean.
+OUT_OF_SCOPE = N_(
+    "This organisation is set as outside the NIS2 law (Belgian local governments in principle are): a report to the CSIRT would be voluntary (Art. 30 NIS2). The exercise practises the clocks as if it were in scope; the GDPR's 72 hours for a personal data breach apply either way."
+)
 COLLEGE_PEOPLE = (Role.MAYOR.value, Role.SECRETARY.value, Role.ALDERMAN.value)
 ISMT_PEOPLE = (Role.ISMT.value, Role.IT.value, Role.COORDINATOR.value)
 
@@ -154,11 +160,16 @@ def _banner(language: str, scenario: Scenario) -> str:
 
 
 def broadcast(
-    ctx: Context, exercise: ControlExercise, audience: str, body: dict[str, str], key: str
+    ctx: Context,
+    exercise: ControlExercise,
+    audience: str,
+    body: dict[str, str],
+    key: str,
+    missed: set[str] | None = None,
 ) -> int:
     """Queue ``body`` (language -> neutral markup, without banner) to the ISMT and/or the college:
     their rooms, or privately to the people of those roles when no room is linked. Returns how many
-    chats it was queued for."""
+    chats it was queued for; an audience that no chat reaches is added to ``missed``."""
     scenario = find_scenario(exercise.scenario)
     assert scenario is not None
     sent = 0
@@ -170,18 +181,36 @@ def broadcast(
         if audience not in (name, "all"):
             continue
         linked = rooms.rooms_for(session=ctx.session, organisation_id=ctx.org.id, purpose=purpose)
+        reached = 0
         if linked:
             lang = room_language(ctx.org)
             reply = Reply(_banner(lang, scenario) + "\n" + body[lang])
-            sent += ctx.send_to_rooms(purpose, reply, key=f"{key}:{name}")
-            continue
-        for person in people.list_people(session=ctx.session, organisation_id=ctx.org.id):
-            if person.role not in roles:
-                continue
-            lang = person.language if person.language in body else "nl"
-            reply = Reply(_banner(lang, scenario) + "\n" + body[lang])
-            sent += int(ctx.send_to_person(person.id, reply, key=f"{key}:{name}"))  # type: ignore[arg-type]
+            reached = ctx.send_to_rooms(purpose, reply, key=f"{key}:{name}")
+        else:
+            for person in people.list_people(session=ctx.session, organisation_id=ctx.org.id):
+                if person.role not in roles:
+                    continue
+                lang = person.language if person.language in body else "nl"
+                reply = Reply(_banner(lang, scenario) + "\n" + body[lang])
+                reached += int(ctx.send_to_person(person.id, reply, key=f"{key}:{name}"))  # type: ignore[arg-type]
+        if not reached and missed is not None:
+            missed.add(name)
+        sent += reached
     return sent
+
+
+MISSED = {
+    "ismt": N_(
+        "Nobody of the ISMT could be reached: link the ISMT room (/koppel ismt) or enrol ISMT members."
+    ),
+    "college": N_(
+        "Nobody of the college could be reached: link the college room (/koppel college) or enrol the mayor and the secretary."
+    ),
+}
+
+
+def missed_lines(ctx: Context, missed: set[str]) -> str:
+    return "".join("\n⚠ " + plain(ctx.t(MISSED[name])) for name in sorted(missed))
 
 
 def _inject_body(ctx: Context, inject: Inject, minutes: int) -> dict[str, str]:
@@ -205,7 +234,7 @@ def _inject_body(ctx: Context, inject: Inject, minutes: int) -> dict[str, str]:
     return out
 
 
-def play_due(ctx: Context, exercise: ControlExercise) -> int:
+def play_due(ctx: Context, exercise: ControlExercise, missed: set[str] | None = None) -> int:
     """Send every inject and clock message that is due on the simulated clock and not yet sent."""
     scenario = find_scenario(exercise.scenario)
     if scenario is None or exercise.status != "running":
@@ -225,7 +254,9 @@ def play_due(ctx: Context, exercise: ControlExercise) -> int:
         ):
             continue
         key = f"exercise:{exercise.id}:inject:{inject.index}"
-        count = broadcast(ctx, exercise, inject.to, _inject_body(ctx, inject, inject.at), key)
+        count = broadcast(
+            ctx, exercise, inject.to, _inject_body(ctx, inject, inject.at), key, missed
+        )
         control.add_exercise_event(
             session=ctx.session,
             exercise=exercise,
@@ -379,8 +410,12 @@ def _start(ctx: Context, current: ControlExercise | None, args: list[str]) -> Re
         )
         for lang in ("nl", "en")
     }
-    reached = broadcast(ctx, exercise, "all", body, f"exercise:{exercise.id}:start")
-    reached += play_due(ctx, exercise)
+    if not organisation_in_scope(ctx.org):
+        for lang in body:
+            body[lang] += "\n" + plain(t(lang, OUT_OF_SCOPE))
+    missed: set[str] = set()
+    reached = broadcast(ctx, exercise, "all", body, f"exercise:{exercise.id}:start", missed)
+    reached += play_due(ctx, exercise, missed)
     banner = _banner(ctx.language, scenario)
     return Reply(
         banner
@@ -391,6 +426,7 @@ def _start(ctx: Context, current: ControlExercise | None, args: list[str]) -> Re
             title=scenario.title(ctx.language),
             count=reached,
         )
+        + missed_lines(ctx, missed)
     )
 
 
@@ -406,13 +442,15 @@ def _next(ctx: Context, exercise: ControlExercise) -> Reply:
     exercise.skipped_minutes += upcoming[0].at - now_sim
     control.save_exercise(session=ctx.session, exercise=exercise)
     ctx.audit("exercise.next", exercise_id=exercise.id, to_minute=upcoming[0].at)
-    count = play_due(ctx, exercise)
+    missed: set[str] = set()
+    count = play_due(ctx, exercise, missed)
     return Reply(
         markup(
             ctx.t("Simulated time is now {at}; messages queued for {count} chat(s)."),
             at=sim_label(upcoming[0].at),
             count=count,
         )
+        + missed_lines(ctx, missed)
     )
 
 

@@ -40,6 +40,7 @@ def test_ransomware_exercise_end_to_end(engine, features) -> None:  # type: igno
 
     said = bot.say(t.coordinator, "/oefening start ransomware snel")
     assert "OEFENING — geen echt incident" in said.text
+    assert not any("buiten de NIS2-wet" in x for x in bot.outbox_for("g-ismt-demo"))  # NL: in scope
     assert "Oefening #1 gestart: Ransomware op een fileserver" in said.text
     ismt_room = bot.outbox_for("g-ismt-demo")
     college_room = bot.outbox_for("g-college-demo")
@@ -192,6 +193,9 @@ def test_exercise_without_rooms_goes_privately_in_each_language(engine, features
     t.bot.say(t.coordinator, "/oefening volgende")  # T+2:30
     t.bot.say(t.coordinator, "/oefening volgende")  # T+5:00, to the college: Flemish words
     mayor = t.bot.outbox_for(t.mayor)
+    assert any(
+        "buiten de NIS2-wet" in x and "zou vrijwillig zijn (art. 30 NIS2)" in x for x in mayor
+    )
     assert any("het college van burgemeester en schepenen" in x for x in mayor)
     alderman = t.bot.outbox_for(english_alderman)
     assert any(
@@ -200,3 +204,21 @@ def test_exercise_without_rooms_goes_privately_in_each_language(engine, features
         for x in alderman
     )
     assert not any("salarisstrook" in x for x in mayor)  # the T+0 inject was for the ISMT only
+
+
+def test_a_lead_is_told_when_nobody_of_an_audience_is_reached(engine, features) -> None:  # type: ignore[no-untyped-def]
+    from storage.enums import Role
+    from tests.conftest import Clock
+    from tests.control.helpers import utc
+
+    bot = Harness(engine, features, Clock(utc(2026, 11, 23, 8, 0)))
+    org = bot.org("nieuw", country="be")
+    lead = bot.person(Role.COORDINATOR, org_id=org, name="Koen Coördinator")
+    said = bot.say(lead, "/oefening start ddos")
+    assert "Berichten klaargezet voor 2 chat(s)" in said.text  # the start and T+0, to the lead
+    assert "Niemand van het college was bereikbaar" in said.text
+    assert "Niemand van het ISMT" not in said.text
+    said = bot.say(lead, "/oefening volgende")  # T+0:45, for the ISMT: the lead is reached
+    assert "Niemand" not in said.text
+    said = bot.say(lead, "/oefening volgende")  # T+3:00, for the college: nobody
+    assert "0 chat(s)" in said.text and "Niemand van het college was bereikbaar" in said.text
