@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from handlers.text import terminal_safe
 from storage.enums import Country, Platform, Role, RoomPurpose
 
 ROLE_NAMES = [r.value for r in Role]
@@ -54,10 +55,14 @@ def _print(rows: list[dict], as_json: bool, columns: list[str]) -> None:
     if not rows:
         click.echo("(none)")
         return
-    widths = {c: max(len(c), *(len(str(r.get(c) or "")) for r in rows)) for c in columns}
+    # Names come from chat platforms: shown as text, never as escape sequences for the terminal.
+    cells = [
+        {c: terminal_safe(str(r.get(c) or ""), keep_newlines=False) for c in columns} for r in rows
+    ]
+    widths = {c: max(len(c), *(len(cell[c]) for cell in cells)) for c in columns}
     click.echo("  ".join(c.ljust(widths[c]) for c in columns))
-    for row in rows:
-        click.echo("  ".join(str(row.get(c) or "").ljust(widths[c]) for c in columns))
+    for cell in cells:
+        click.echo("  ".join(cell[c].ljust(widths[c]) for c in columns))
 
 
 def register(main: click.Group) -> None:

@@ -18,7 +18,7 @@ from handlers.context import Context
 from handlers.messages import Inbound
 from handlers.reply import Reply, markup, plain
 from handlers.settings import FeatureSettings
-from handlers.text import MAX_MESSAGE_CHARS, clean_text
+from handlers.text import MAX_MESSAGE_CHARS
 from storage import dialogs, kv, people
 
 #: Free-text features (questions, "ik wil iets melden"), asked in order; the first answer wins.
@@ -38,7 +38,7 @@ def free_text_handler(fn: FreeTextHandler) -> FreeTextHandler:
 def handle_event(
     session: Session, event: Inbound, *, now: datetime, settings: FeatureSettings
 ) -> list[Reply]:
-    text = clean_text(event.text)
+    text = event.text  # cleaned at the border, when the transport made the event
     found = people.identity_lookup(
         session=session, platform=event.platform, external_id=event.sender_id
     )

@@ -34,6 +34,7 @@ from handlers.people.demo import (
 from handlers.people.roles import parse_role, role_label
 from handlers.people.session import welcome_back
 from handlers.reply import to_plain_text
+from handlers.text import terminal_safe
 from storage import organisations, people
 from storage.db import unit_of_work
 from storage.enums import Platform, Role
@@ -70,7 +71,8 @@ class ConsoleTransport:
             lines.append(f"{pad}{number}) {to_plain_text(choice.label)}")
         for attachment in message.attachments:
             lines.append(pad + self._save(attachment))
-        self.out.write("\n".join(lines) + "\n")
+        # Names and texts print as text, never as codes that move the cursor or set the title.
+        self.out.write(terminal_safe("\n".join(lines)) + "\n")
         self.out.flush()
         return DeliveryResult(external_id=None)
 
