@@ -6,6 +6,7 @@ commits (the caller's unit of work does).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -188,12 +189,18 @@ def add_exercise_event(
 
 
 def exercise_events(
-    *, session: Session, organisation_id: int, exercise_id: int
+    *,
+    session: Session,
+    organisation_id: int,
+    exercise_id: int,
+    kinds: Sequence[str] | None = None,
 ) -> list[ControlExerciseEvent]:
     statement = select(ControlExerciseEvent).where(
         ControlExerciseEvent.organisation_id == organisation_id,
         ControlExerciseEvent.exercise_id == exercise_id,
     )
+    if kinds is not None:
+        statement = statement.where(col(ControlExerciseEvent.kind).in_(list(kinds)))
     return list(session.exec(statement.order_by(ControlExerciseEvent.at, ControlExerciseEvent.id)))
 
 

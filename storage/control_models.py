@@ -63,7 +63,7 @@ class ControlExerciseEvent(SQLModel, table=True):
     exercise_id: int = Field(foreign_key="control_exercise.id", index=True)
     at: datetime
     sim_minutes: int  # simulated minutes since the exercise's start
-    kind: str = Field(max_length=16)  # inject | question | action | clock | lesson | note
+    kind: str = Field(max_length=16)  # inject|question|clock|decision|report|action|lesson
     actor_person_id: int | None = Field(default=None, foreign_key="person.id")
     text: str = Field(sa_column=Column(Text, nullable=False))
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -74,6 +74,8 @@ SENT_WORDS = {
 OUT_OF_SCOPE = N_(
     "This organisation is set as outside the NIS2 law (Belgian local governments in principle are): a report to the CSIRT would be voluntary (Art. 30 NIS2). The exercise practises the clocks as if it were in scope; the GDPR's 72 hours for a personal data breach apply either way."
 )
+#: The events the pacing and the clocks depend on (not the answers and notes people add).
+CLOCK_EVENTS = ("inject", "question", "clock", "decision", "report")
 COLLEGE_PEOPLE = (Role.MAYOR.value, Role.SECRETARY.value, Role.ALDERMAN.value)
 ISMT_PEOPLE = (Role.ISMT.value, Role.IT.value, Role.COORDINATOR.value)
 
@@ -114,7 +116,7 @@ class Clock:
 
 def _sent_at(events: list, kind: str) -> int | None:  # type: ignore[type-arg]
     for event in events:
-        if event.kind == "action" and event.detail.get("sent") == kind:
+        if event.kind == "report" and event.detail.get("sent") == kind:
             return event.sim_minutes
     return None
 
@@ -241,9 +243,21 @@ def play_due(ctx: Context, exercise: ControlExercise, missed: set[str] | None = 
         return 0
     now_sim = sim_minutes(exercise, ctx.now)
     sent = 0
+    # What was played already is in the events: read them once, claim only what is new (the
+    # claim stays, so a second instance never plays an inject twice).
+    events = control.exercise_events(
+        session=ctx.session,
+        organisation_id=ctx.org.id,
+        exercise_id=exercise.id,  # type: ignore[arg-type]
+        kinds=CLOCK_EVENTS,
+    )
+    played = {e.detail["inject"] for e in events if "inject" in e.detail}
+    clocked = {e.detail["clock"] for e in events if "clock" in e.detail}
     for inject in scenario.injects:
         if inject.at > now_sim:
             break
+        if inject.index in played:
+            continue
         if not runs.claim_run(
             session=ctx.session,
             kind="exercise-inject",
@@ -257,23 +271,22 @@ def play_due(ctx: Context, exercise: ControlExercise, missed: set[str] | None = 
         count = broadcast(
             ctx, exercise, inject.to, _inject_body(ctx, inject, inject.at), key, missed
         )
-        control.add_exercise_event(
-            session=ctx.session,
-            exercise=exercise,
-            kind=inject.kind,
-            text=inject.text(ctx.org.country, "nl"),
-            now=ctx.now,
-            sim_minutes=inject.at,
-            detail={"inject": inject.index, "to": inject.to, "chats": count},
+        events.append(
+            control.add_exercise_event(
+                session=ctx.session,
+                exercise=exercise,
+                kind=inject.kind,
+                text=inject.text(ctx.org.country, "nl"),
+                now=ctx.now,
+                sim_minutes=inject.at,
+                detail={"inject": inject.index, "to": inject.to, "chats": count},
+            )
         )
         sent += count
-    events = control.exercise_events(
-        session=ctx.session,
-        organisation_id=ctx.org.id,
-        exercise_id=exercise.id,  # type: ignore[arg-type]
-    )
     for clock in clocks_of(ctx.org.timezone, exercise, scenario, events, now_sim):
-        if clock.state != "passed" or not runs.claim_run(
+        if clock.state != "passed" or clock.kind in clocked:
+            continue
+        if not runs.claim_run(
             session=ctx.session,
             kind="exercise-clock",
             period=f"exercise:{exercise.id}",
@@ -459,12 +472,14 @@ def _marked(ctx: Context, text: str) -> Reply:
     return Reply(markup("🧪 <b>{word}</b> · ", word=ctx.t("EXERCISE")) + text)
 
 
-def _record(ctx: Context, exercise: ControlExercise, text: str, **detail: object) -> int:
+def _record(
+    ctx: Context, exercise: ControlExercise, text: str, kind: str = "action", **detail: object
+) -> int:
     minute = sim_minutes(exercise, ctx.now)
     control.add_exercise_event(
         session=ctx.session,
         exercise=exercise,
-        kind="action",
+        kind=kind,
         text=text,
         now=ctx.now,
         sim_minutes=minute,
@@ -479,7 +494,7 @@ def _significant(ctx: Context, exercise: ControlExercise, args: list[str]) -> Re
     if answer not in {"ja", "nee", "yes", "no"}:
         return _usage(ctx)
     value = answer in {"ja", "yes"}
-    minute = _record(ctx, exercise, f"significant={value}", significant=value)
+    minute = _record(ctx, exercise, f"significant={value}", "decision", significant=value)
     body = {
         lang: markup(
             t(lang, N_("{name} decided at {at}: significant: {value}.")),
@@ -500,7 +515,7 @@ def _sent(ctx: Context, exercise: ControlExercise, args: list[str]) -> Reply:
     scenario = find_scenario(exercise.scenario)
     if kind is None or scenario is None or kind not in scenario.clocks:
         return _usage(ctx)
-    minute = _record(ctx, exercise, f"sent={kind}", sent=kind)
+    minute = _record(ctx, exercise, f"sent={kind}", "report", sent=kind)
     events = control.exercise_events(
         session=ctx.session,
         organisation_id=ctx.org.id,
