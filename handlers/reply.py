@@ -15,13 +15,38 @@ from typing import Any, Literal
 
 from markupsafe import Markup, escape
 
+#: A choice's label is shorter than this: a button stays one line on a phone.
+CHOICE_LABEL_CHARS = 60
+
+
+def short_label(text: str, limit: int = CHOICE_LABEL_CHARS) -> str:
+    """``text`` on one line and shorter than ``limit``: cut at a word boundary, with an ellipsis.
+
+    A label of ``limit`` characters or more counts as too long, also one a feature already cut
+    at exactly ``limit`` (mid-word, as a plain slice does): it is cut back to the last whole word,
+    so no button ever ends in half a word. The result is shorter than ``limit``, so shortening
+    twice (a label read back from the outbox) changes nothing.
+    """
+    text = " ".join(text.split())
+    if len(text) < limit:
+        return text
+    cut = text[: limit - 2]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.-–—(/") + "…"
+
 
 @dataclass(frozen=True)
 class Choice:
-    """One option a person can pick: a button (Telegram), a numbered line (Matrix, terminal)."""
+    """One option a person can pick: a button (Telegram), a numbered line (Matrix, terminal).
+
+    The label is shortened at a word boundary (``short_label``); the value is never touched."""
 
     value: str
     label: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", short_label(self.label))
 
 
 @dataclass(frozen=True)
