@@ -73,8 +73,19 @@ def _fresh(url: str) -> str:
     return f"{base}/{side}"
 
 
+def _drop(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def run(url: str, mode: str, minutes: int) -> dict[str, float]:
-    engine = make_engine(_fresh(url))
+    url = _fresh(url)
+    engine = make_engine(url)
     migrate(engine)
     clock = Clock()
     with unit_of_work(engine) as s:
@@ -145,6 +156,7 @@ def run(url: str, mode: str, minutes: int) -> dict[str, float]:
             if text in ORDINARY:
                 ordinary.append(latencies[-1])
     engine.dispose()
+    _drop(url)
     latencies.sort()
     ordinary.sort()
     job_times.sort()

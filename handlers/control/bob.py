@@ -40,6 +40,7 @@ from handlers.coordination.periods import quarter_of
 from handlers.coordination.service import figures_for
 from handlers.coordination.summary import Audience, fmt_date, render_text
 from handlers.i18n import N_
+from handlers.qa.helpers import council_questions as handbook_questions
 from handlers.render import render
 from handlers.reply import Attachment, Reply, markup, plain
 from handlers.text import one_line
@@ -110,6 +111,9 @@ def pack_text(ctx: Context, language: str) -> str:
             for e in ours.exercises
         ],
         pending=[{"label": f"P{d.id}", "title": d.title, "kind": d.kind} for d in pending],
+        # The handbook's questions for the college per level (strategic, tactical, operational),
+        # as the question answering feature keeps them (per country).
+        levels=Markup(handbook_questions(None, language, ctx.org.country)),
     )
 
 

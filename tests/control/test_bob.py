@@ -34,6 +34,9 @@ def test_bob_session_decisions_and_follow_up(engine, features) -> None:  # type:
     assert "Drie vragen voor het college" in document
     assert "A1 MFA voor alle beheeraccounts · Ivo Ismt · uiterlijk 1 dec 2026 · overig" in document
     assert "Nog geen oefening dit kwartaal." in document
+    # The handbook's questions per level, as the question answering feature keeps them.
+    levels = document.split("Oordeelsvorming: de vragen aan het college per niveau", 1)[1]
+    assert levels.index("Strategisch") < levels.index("Tactisch") < levels.index("Operationeel")
     assert bot.say(t.employee, "/bob").result.refused
 
     # The council member may prepare, not record decisions; the secretary records.
@@ -105,3 +108,5 @@ def test_bob_in_english_and_in_flanders(engine, features) -> None:  # type: igno
     assert document.startswith("# BOB session · beeldvorming pack")
     said = t.bot.say(t.council, "/bob")
     assert "het college van burgemeester en schepenen" in said.text
+    _name, document = _attachment(engine, said.result.outbox_ids[0])
+    assert "Belgische NIS2-wet" in document  # the Flemish handbook questions, not the Dutch ones
