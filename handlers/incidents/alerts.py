@@ -74,11 +74,21 @@ def triage_lines(language: str, incident: Incident) -> list[str]:
     return lines
 
 
+#: ``incomplete=STOPPED``: the reporter ended the report with /stop (not: stopped answering).
+STOPPED = "stopped"
+
+
 def alert_reply(
-    ctx: Context, incident: Incident, *, language: str, reporter: str | None, incomplete: bool
+    ctx: Context, incident: Incident, *, language: str, reporter: str | None, incomplete: bool | str
 ) -> Reply:
     org = ctx.org
-    if incomplete:
+    if incomplete == STOPPED:
+        title = t(
+            language,
+            "Incomplete incident report {reference}: the reporter ended the report with /stop.",
+            reference=incident.reference,
+        )
+    elif incomplete:
         title = t(
             language,
             "Incomplete incident report {reference}: the reporter stopped answering.",
@@ -134,7 +144,7 @@ class AlertOutcome:
         return self.rooms + len(self.people)
 
 
-def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool = False) -> AlertOutcome:
+def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool | str = False) -> AlertOutcome:
     """Queue the alert and mark the incident as passed on; returns who it went to.
 
     Nobody reachable (no ISMT room, no coordinator or ISMT member with a private chat): the alert

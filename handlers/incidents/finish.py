@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.incidents import service
 from handlers.incidents.advice import render_advice
-from handlers.incidents.alerts import AlertOutcome, alert_ismt
+from handlers.incidents.alerts import STOPPED, AlertOutcome, alert_ismt
 from handlers.incidents.contacts import OrgContacts, organisation_contacts
 from handlers.incidents.drafts_data import organisation_authorities
 from handlers.people.roles import role_label
@@ -114,7 +114,7 @@ def stopped_report(ctx: Context, incident: Incident | None) -> Reply | None:
         return None
     if incident.alerted_at is None:
         store.add_event(session=ctx.session, incident=incident, kind="abandoned", at=ctx.now)
-        alert_ismt(ctx, incident, incomplete=True)
+        alert_ismt(ctx, incident, incomplete=STOPPED)
     return Reply(
         markup(
             ctx.t(
