@@ -295,6 +295,8 @@ def confirm_command(ctx: Context, args: list[str]) -> Reply:
         return Reply("\n".join(lines), tuple(choices))
     reject = len(args) > 1 and args[1].lower() in {"nee", "no", "afwijzen", "reject"}
     if args[0].lower() in {"alles", "all"}:
+        if not pending:  # never "Confirmed: ." for nothing
+            return Reply(plain(ctx.t("No self-declarations are waiting for confirmation.")))
         chosen = pending
     elif args[0].isdigit():
         chosen = [(r, p) for r, p in pending if r.id == int(args[0])]

@@ -75,6 +75,10 @@ def test_self_declaration_is_confirmed_by_the_coordinator(engine, features, cloc
     confirm = next(v for v, label in listing.choices if label == "Bevestig Sam Stam")
     said = bot.say(coordinator, choice=confirm)
     assert "Bevestigd: Sam Stam." in said.text
+    # Nothing left: "/bevestig all" says so instead of "Bevestigd: ." (confirmed: nobody).
+    nothing = bot.say(coordinator, "/bevestig all").text
+    assert "Er wachten geen eigen meldingen op bevestiging." in nothing
+    assert "Bevestigd:" not in nothing
     assert "ICT: 100.0 % (1/1)" in bot.say(coordinator, "/training").text
     assert any("bevestigd" in text for text in bot.outbox_for(sam))
     mine = bot.say(sam, "/mijntraining").text
