@@ -208,8 +208,10 @@ def record_report(
     kind: str,
     sent_at: datetime,
     sent_by_person_id: int | None,
+    recorded_at: datetime | None = None,
 ) -> IncidentReport:
-    """Record that report ``kind`` was sent; recording it again corrects the time and the person."""
+    """Record that report ``kind`` was sent at ``sent_at`` (``recorded_at``: when this was said);
+    recording it again corrects the time and the person."""
     statement = select(IncidentReport).where(
         IncidentReport.incident_id == incident.id, IncidentReport.kind == kind
     )
@@ -221,9 +223,11 @@ def record_report(
             kind=kind,
             sent_at=sent_at,
             sent_by_person_id=sent_by_person_id,
+            recorded_at=recorded_at,
         )
     else:
         report.sent_at, report.sent_by_person_id = sent_at, sent_by_person_id
+        report.recorded_at = recorded_at
     session.add(report)
     session.flush()
     return report

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from handlers.context import Context
 from handlers.i18n import DEFAULT_LANGUAGE, normalise_language, t
 from handlers.incidents import service
+from handlers.incidents.contacts import organisation_in_scope
 from handlers.incidents.model import Category, Impact, TriState
 from handlers.incidents.triage import TriageFacts, triage_hint
-from handlers.incidents.views import deadline_lines, fact_lines
+from handlers.incidents.views import deadline_sections, fact_lines
 from handlers.reply import Choice, Reply, markup
 from storage import incidents as store
 from storage import people, rooms
@@ -102,16 +103,22 @@ def alert_reply(
     parts.append("")
     parts += triage_lines(language, incident)
     parts.append("")
-    parts.append(markup("<b>{text}</b>", text=t(language, "Deadlines (if significant)")))
-    parts += deadline_lines(language, org, deadlines)
+    parts += deadline_sections(
+        language,
+        org,
+        deadlines,
+        service.voluntary_guidance(ctx.session, org, incident, ctx.now),
+        incident,
+        in_scope=organisation_in_scope(org),
+    )
     parts.append("")
     parts.append(
         markup(
             "{text}",
             text=t(
                 language,
-                "Details: /incident {reference}. Decide with the buttons or "
-                "/incident {reference} significant ja|nee.",
+                "Details: /incident {reference}. Decide: choose one of the options below "
+                "(its number is fine), or type /incident {reference} significant ja|nee.",
                 reference=incident.reference,
             ),
         )

@@ -192,9 +192,12 @@ def authorities_from_settings(
             Authority(key=None, **{k: str(v) for k, v in x.items() if k in AUTHORITY_FIELDS})
             for x in lines
         )
+    from handlers.incidents.contacts import in_scope_from_settings
+
     return replace(
         base,
         nis2=tuple(changed(a) for a in base.nis2),
         gdpr=changed(base.gdpr),
         support=support,
+        nis2_mandatory=in_scope_from_settings(base.country, settings),
     )

@@ -38,6 +38,11 @@ Decisions (documented here because they are choices, not text of the law):
 5. A report sent after its due time counts as ``missed`` (with its ``sent_at``), not ``met``.
 6. A combined report (one submission that is both early warning and notification) is recorded as
    both kinds with the same time; this module infers nothing from one kind about another.
+7. Sending the final report closes the reporting: no progress report stays open after it.
+8. Outside the national NIS2 law (``nis2_mandatory`` False) the NIS2 clocks are computed the same
+   way but marked ``voluntary``: reporting is voluntary (Art. 30), so they are guidance, never a
+   legal deadline (the service layer does not store them as deadline rows: no reminders, nothing
+   "missed"). The GDPR deadline does not depend on NIS2 and stays mandatory.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from enum import StrEnum
 
 from handlers.i18n import N_
 from handlers.incidents.authorities import gdpr_recipient, nis2_recipients
-from handlers.incidents.model import Recipient, ReportKind, TriState
+from handlers.incidents.model import NIS2_KINDS, Recipient, ReportKind, TriState
 from handlers.incidents.timeutil import add_hours, add_months, require_aware, to_utc, zone
 from storage.enums import Country
 
@@ -71,6 +76,8 @@ _BASIS: dict[tuple[Country, ReportKind], str] = {
     (Country.BE, ReportKind.FINAL): "Art. 23(4)(d)-(e) NIS2; NIS2-wet 26 april 2024",
     (Country.BE, ReportKind.GDPR): "Art. 33 AVG/GDPR",
 }
+
+VOLUNTARY_BASIS = "Art. 30 NIS2"
 
 # Why a deadline is provisional (msgids, shown to the ISMT).
 WHY_UNDECIDED = N_(
@@ -106,6 +113,9 @@ class ClockInput:
     # is inferred from handled_at (handled after that moment means it was ongoing).
     ongoing_at_final: bool | None = None
     handled_at: datetime | None = None
+    # False: the organisation is outside its country's NIS2 law (BE local governments by default):
+    # the NIS2 clocks are voluntary guidance (Art. 30), the GDPR one stays mandatory.
+    nis2_mandatory: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ class Deadline:
     state: DeadlineState
     basis: str  # legal basis, article references (not translated)
     provisional_reasons: tuple[str, ...] = ()  # msgids
+    voluntary: bool = False  # guidance only (Art. 30 NIS2): never reminded, never "missed"
 
     def due_local(self, timezone: str) -> datetime:
         return self.due_at.astimezone(zone(timezone))
@@ -154,6 +165,7 @@ def compute_deadlines(data: ClockInput, now: datetime) -> list[Deadline]:
         kind: ReportKind, due: datetime, recipients: tuple[Recipient, ...], why: list[str]
     ) -> None:
         sent_at = sent.get(kind)
+        voluntary = kind in NIS2_KINDS and not data.nis2_mandatory
         out.append(
             Deadline(
                 kind=kind,
@@ -162,8 +174,9 @@ def compute_deadlines(data: ClockInput, now: datetime) -> list[Deadline]:
                 recipients=recipients,
                 sent_at=sent_at,
                 state=_state(to_utc(due), sent_at, now),
-                basis=_BASIS[(country, kind)],
+                basis=VOLUNTARY_BASIS if voluntary else _BASIS[(country, kind)],
                 provisional_reasons=tuple(why),
+                voluntary=voluntary,
             )
         )
 
@@ -184,12 +197,25 @@ def compute_deadlines(data: ClockInput, now: datetime) -> list[Deadline]:
         ongoing = data.ongoing_at_final
         if ongoing is None:
             ongoing = handled is not None and handled > month_due
-        if not ongoing:
+        final_sent = ReportKind.FINAL in sent
+        if final_sent and ReportKind.PROGRESS not in sent:
+            # The final report was sent: it closes the incident's reporting, so no progress report
+            # is owed any more (and none stays open or overdue). Its due time is the month after
+            # handling when the incident outlasted the first month, else the month after the
+            # notification.
+            late_handled = handled is not None and handled > month_due
+            due = add_months(handled, 1, tz) if late_handled and handled else month_due
+            add(ReportKind.FINAL, due, nis2, undecided + ([] if late_handled else anchor_why))
+        elif not ongoing:
             add(ReportKind.FINAL, month_due, nis2, undecided + anchor_why)
         else:
             add(ReportKind.PROGRESS, month_due, nis2, undecided + anchor_why)
             if handled is not None:
                 add(ReportKind.FINAL, add_months(handled, 1, tz), nis2, undecided)
+            elif final_sent:
+                # Sent without a recorded handling time: it was handled after the first month
+                # (it was ongoing then), so the earliest the law allows is a month after that.
+                add(ReportKind.FINAL, add_months(month_due, 1, tz), nis2, undecided)
 
     gdpr_applies = data.personal_data in (TriState.YES, TriState.UNKNOWN)
     if gdpr_applies and not data.gdpr_no_risk_recorded:

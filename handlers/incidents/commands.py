@@ -9,11 +9,12 @@ from __future__ import annotations
 from handlers.command import EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_
-from handlers.incidents import service, visibility
+from handlers.incidents import college, service, visibility
 from handlers.incidents.actions import ACTIONS, ALLOWED
 from handlers.incidents.model import Status
 from handlers.incidents.support import (
     TIMELINE_SHOWN,
+    deadline_section_lines,
     group_refused,
     in_ismt_room,
     lookup,
@@ -22,7 +23,6 @@ from handlers.incidents.support import (
 )
 from handlers.incidents.views import (
     category_label,
-    deadline_lines,
     fact_lines,
     status_lines,
     timeline_lines,
@@ -46,6 +46,9 @@ SUBCOMMANDS = {
     "draft": "draft",
     "verzoek-tussentijds": "intermediate_request",
     "intermediate-request": "intermediate_request",
+    "crisis": "crisis",
+    "vastleggen": "record",
+    "record": "record",
 }
 
 
@@ -98,6 +101,9 @@ def _usage(ctx: Context) -> Reply:
             "/incident INC-… bewust WANNEER; REDEN",
             "/incident INC-… avg-geen-risico REDEN",
             "/incident INC-… verzoek-tussentijds DD-MM-JJJJ UU:MM",
+            "/incident INC-… crisis",
+            "/incident INC-… vastleggen [begin|kwaadwillig|grensoverschrijdend|ernst|ioc|oorzaak|"
+            "maatregelen|lopend|avg-… WAARDE]",
             "/incident INC-… concept vroegtijdige-waarschuwing|melding|tussentijds|voortgang|"
             "eindverslag|avg",
             "/verzonden INC-… vroegtijdige-waarschuwing|melding|tussentijds|voortgang|eindverslag|avg",
@@ -108,6 +114,11 @@ def _usage(ctx: Context) -> Reply:
 def show_incident(ctx: Context, incident: Incident) -> Reply:
     org, language = ctx.org, ctx.language
     title = markup("<b>{reference}</b>", reference=incident.reference)
+    if visibility.college_view(ctx.role) and not visibility.is_reporter(ctx.me.id, incident):
+        # The mayor's and the secretary's view: what it means, not who reported it or how.
+        lines = [title, *status_lines(language, org, incident, handler=None)]
+        lines += college.college_lines(language, ctx, incident)
+        return Reply("\n".join(lines))
     if not visibility.full_view(ctx.role):
         # The reporter's own view: what they reported and where it stands.
         lines = [
@@ -134,11 +145,6 @@ def show_incident(ctx: Context, incident: Incident) -> Reply:
     reporter = name_of(ctx, incident.reporter_person_id) if shows_name else None
     if shows_name and reporter is None:
         reporter = ctx.t("unknown")
-    deadlines = store.deadlines_of(
-        session=ctx.session,
-        organisation_id=org.id,
-        incident_id=incident.id,  # type: ignore[arg-type]
-    )
     events = store.events_of(
         session=ctx.session,
         organisation_id=org.id,
@@ -157,8 +163,7 @@ def show_incident(ctx: Context, incident: Incident) -> Reply:
     lines = [title]
     lines += status_lines(language, org, incident, handler=name_of(ctx, incident.handler_person_id))
     lines += fact_lines(language, org, incident, reporter=reporter)
-    lines += ["", markup("<b>{t}</b>", t=ctx.t("Deadlines"))]
-    lines += deadline_lines(language, org, deadlines)
+    lines += ["", *deadline_section_lines(ctx, incident)]
     lines += ["", markup("<b>{t}</b>", t=ctx.t("Timeline"))]
     lines += timeline_lines(language, org, events, names, hide_person_ids=hidden)
     return Reply("\n".join(lines))

@@ -30,12 +30,14 @@ from typing import Any
 from handlers.i18n import N_, t
 from handlers.incidents.authorities import AuthoritySettings, default_authorities
 from handlers.incidents.clocks import GDPR_HOURS
+from handlers.incidents.facts import FIELDS, FactField
 from handlers.incidents.model import Category, Impact, ReportKind, TriState
 from handlers.incidents.timeutil import add_hours, format_local, zone
 from handlers.render import render
 from storage.enums import Country
 
 NOT_YET_KNOWN = N_("Not yet known")
+BE_LAW = N_("Belgian NIS2 law of 26 April 2024")
 MISSING = N_("[to be completed]")
 TEMPLATES: dict[ReportKind, str] = {kind: f"incidents/draft_{kind}.j2" for kind in ReportKind}
 
@@ -91,6 +93,44 @@ class IncidentDraftData:
     personal_data: TriState = TriState.UNKNOWN
     gdpr: GdprDetails | None = None
     authorities: AuthoritySettings | None = None  # None: the country's defaults
+    voluntary: bool = False  # outside the national NIS2 law: a voluntary report (Art. 30)
+
+
+#: IncidentDraftData attribute of each recorded fact (``facts.FIELDS``).
+_DRAFT_ATTRIBUTE = {
+    "started_at": "occurred_at",
+    "suspected_malicious": "suspected_malicious",
+    "cross_border": "cross_border",
+    "severity": "severity_assessment",
+    "indicators": "indicators_of_compromise",
+    "root_cause": "threat_or_root_cause",
+    "measures_applied": "mitigation_applied",
+    "measures_ongoing": "mitigation_ongoing",
+}
+
+
+def start_shown(started_at: datetime | None, aware_at: datetime) -> datetime | None:
+    """The start time a draft may show: only a recorded one, and never after the awareness time
+    (an awareness correction can move awareness before a recorded start: then it is unknown)."""
+    if started_at is None or started_at > aware_at:
+        return None
+    return started_at
+
+
+def missing_facts(kind: ReportKind, data: IncidentDraftData) -> list[FactField]:
+    """The facts report ``kind`` asks for that are not known yet (shown, never invented)."""
+    gdpr = data.gdpr or GdprDetails()
+    missing = []
+    for fact in FIELDS:
+        if ReportKind(kind) not in fact.reports:
+            continue
+        if fact.name.startswith("gdpr."):
+            value: object = getattr(gdpr, fact.name.split(".", 1)[1])
+        else:
+            value = getattr(data, _DRAFT_ATTRIBUTE[fact.name])
+        if value in (None, "", TriState.UNKNOWN):
+            missing.append(fact)
+    return missing
 
 
 def _when(moment: datetime | None, timezone: str) -> str:
@@ -113,13 +153,23 @@ def draft_context(kind: ReportKind, data: IncidentDraftData, language: str) -> d
             return t(language, NOT_YET_KNOWN)
         return TriState(value).label(language)
 
+    missing = missing_facts(kind, data)
     return {
         "d": data,
+        "voluntary": data.voluntary and not is_gdpr,
+        "be_law": t(language, BE_LAW),
+        "support": [] if is_gdpr else list(authorities.support),
+        "missing_fields": ", ".join(f"{t(language, f.label)} ({f.word})" for f in missing),
         "kind_label": kind.label(language),
         "is_nl": Country(data.country) == Country.NL,
         "target": target,
         "recipients": [
-            {"label": a.key.label(language) if a.key else "", "name": a.name} for a in recipients
+            {
+                "label": a.key.label(language) if a.key else "",
+                "name": a.name,
+                "note": t(language, a.note) if a.note else "",
+            }
+            for a in recipients
         ],
         "category": Category(data.category).label(language),
         "impact": Impact(data.impact).label(language) if data.impact else "",

@@ -10,7 +10,15 @@ from handlers.incidents.authorities import (
     authorities_from_settings,
     default_authorities,
 )
-from handlers.incidents.drafts import Contact, IncidentDraftData, render_draft
+from handlers.incidents.contacts import organisation_contacts
+from handlers.incidents.drafts import (
+    Contact,
+    GdprDetails,
+    IncidentDraftData,
+    render_draft,
+    start_shown,
+)
+from handlers.incidents.facts import GDPR_KEYS
 from handlers.incidents.model import Category, Impact, ReportKind, TriState
 from handlers.people.roles import role_label
 from storage import incidents as store
@@ -47,18 +55,31 @@ def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
             )
             or ctx.me
         )
+    aware_at = incident.aware_at or incident.created_at
+    # Only a start time the ISMT recorded, and never one after the awareness time (the noticed
+    # time is *when someone saw it*, not when it began).
+    started = start_shown(incident.started_at, aware_at)
+    details = incident.gdpr_details or {}
+    contacts = organisation_contacts(org)
+    authorities = organisation_authorities(org)
     return IncidentDraftData(
         reference=incident.reference,
         organisation=org.name,
         country=Country(org.country),
         timezone=org.timezone,
         category=Category(incident.category or Category.OTHER),
-        aware_at=incident.aware_at or incident.created_at,
+        aware_at=aware_at,
         summary=incident.description,
-        occurred_at=incident.noticed_at,
+        occurred_at=started,
         impact=Impact(incident.impact) if incident.impact else None,
         affected_services=incident.service or "",
-        mitigation_applied=incident.actions_taken or "",
+        suspected_malicious=TriState(incident.suspected_malicious or TriState.UNKNOWN),
+        cross_border=TriState(incident.cross_border or TriState.UNKNOWN),
+        severity_assessment=incident.severity or "",
+        indicators_of_compromise=incident.indicators or "",
+        threat_or_root_cause=incident.root_cause or "",
+        mitigation_applied=incident.measures_applied or incident.actions_taken or "",
+        mitigation_ongoing=incident.measures_ongoing or "",
         handled_at=incident.handled_at,
         contact=Contact(
             name=responsible.name,
@@ -67,7 +88,12 @@ def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
         ),
         sent={ReportKind(kind): report.sent_at for kind, report in reports.items()},
         personal_data=TriState(incident.personal_data or TriState.UNKNOWN),
-        authorities=organisation_authorities(org),
+        gdpr=GdprDetails(
+            **{key: str(details.get(key) or "") for key in GDPR_KEYS},
+            dpo=Contact(name=contacts.privacy_officer) if contacts.privacy_officer else None,
+        ),
+        authorities=authorities,
+        voluntary=not authorities.nis2_mandatory,
     )
 
 

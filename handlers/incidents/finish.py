@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.incidents import service
+from handlers.incidents import college, service
 from handlers.incidents.advice import render_advice
 from handlers.incidents.alerts import STOPPED, AlertOutcome, alert_ismt
 from handlers.incidents.contacts import OrgContacts, organisation_contacts
@@ -27,6 +27,8 @@ def complete_report(ctx: Context, incident: Incident) -> Reply:
     )
     store.save_incident(session=ctx.session, incident=incident, now=ctx.now)
     outcome = alert_ismt(ctx, incident)
+    if college.possibly_significant_with_personal_data(incident):
+        college.notify_college(ctx, incident, college.POSSIBLE)
     service.refresh_deadlines(ctx.session, ctx.org, incident, ctx.now, ctx.settings)
     ctx.audit("incident.reported", incident=incident.reference, anonymous=incident.anonymous)
     contacts = organisation_contacts(ctx.org)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from handlers.command import EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_
-from handlers.incidents import service, visibility
+from handlers.incidents import college, service, visibility
 from handlers.incidents.model import ReportKind, Status
 from handlers.incidents.support import (
     LISTED,
     REPORT_WORDS,
-    changed,
     group_refused,
     lookup,
     not_found,
@@ -21,7 +21,7 @@ from handlers.incidents.support import (
 from handlers.incidents.views import (
     category_label,
 )
-from handlers.incidents.when import ParseError, parse_when
+from handlers.incidents.when import ParseError, ParseErrorReason, parse_when
 from handlers.reply import Reply, markup, plain
 from storage import incidents as store
 from storage.incident_models import Incident
@@ -66,25 +66,41 @@ def sent_command(ctx: Context, args: list[str]) -> Reply:
         )
     sent_at: datetime = ctx.now
     if len(args) > 2:
-        parsed = parse_when(" ".join(args[2:]), now=ctx.now, timezone=ctx.org.timezone)
-        if isinstance(parsed, ParseError):
-            return Reply(plain(parsed.text(ctx.language)))
-        sent_at = parsed
+        checked = parse_sent_time(ctx, incident, " ".join(args[2:]))
+        if isinstance(checked, str):
+            return Reply(plain(checked))
+        sent_at = checked
     store.record_report(
         session=ctx.session,
         incident=incident,
         kind=kind.value,
         sent_at=sent_at,
         sent_by_person_id=ctx.me.id,
+        recorded_at=ctx.now,
     )
-    changed(
-        ctx,
-        incident,
-        "sent",
-        text=kind.label(ctx.language),
+    store.save_incident(session=ctx.session, incident=incident, now=ctx.now)
+    # On the timeline at the moment it was *sent*; when it was recorded is said in the text.
+    store.add_event(
+        session=ctx.session,
+        incident=incident,
+        kind="sent",
+        at=sent_at,
+        actor_person_id=ctx.me.id,
+        text=ctx.t(
+            "{report} (recorded {when})",
+            report=kind.label(ctx.language),
+            when=service.when_local(ctx.org, ctx.now),
+        ),
+        detail={"report": kind.value, "recorded_at": ctx.now.isoformat()},
+    )
+    ctx.audit(
+        "incident.sent",
+        incident=incident.reference,
         report=kind.value,
-        sent_at=service.when_local(ctx.org, sent_at),
+        sent_at=sent_at.isoformat(),
     )
+    service.refresh_deadlines(ctx.session, ctx.org, incident, ctx.now, ctx.settings)
+    college.step_sent(ctx, incident, kind, sent_at)
     return with_deadlines(
         ctx,
         incident,
@@ -96,6 +112,42 @@ def sent_command(ctx: Context, args: list[str]) -> Reply:
             name=ctx.me.name,
         ),
     )
+
+
+_CLOCK = re.compile(r"(?<![\d-])(\d{1,2})\s*[:.u]\s*(\d{2})(?!\d)")
+
+
+def parse_sent_time(ctx: Context, incident: Incident, text: str) -> datetime | str:
+    """When a report was sent, or a clear message why that time cannot be right: an impossible
+    clock time, a moment in the future, or one before the organisation became aware."""
+    for hours, minutes in _CLOCK.findall(text):
+        if int(hours) > 23 or int(minutes) > 59:
+            return ctx.t(
+                "“{text}” is not a valid time: hours go from 0 to 23 and minutes from 0 to 59.",
+                text=text[:40],
+            )
+    parsed = parse_when(text, now=ctx.now, timezone=ctx.org.timezone)
+    if isinstance(parsed, ParseError):
+        if parsed.reason == ParseErrorReason.FUTURE:
+            return ctx.t(
+                "That moment is in the future. Record a report once it has been sent, with the "
+                "time it was sent (or without a time: now)."
+            )
+        if parsed.reason == ParseErrorReason.TOO_OLD:
+            return parsed.text(ctx.language)
+        return ctx.t(
+            "I could not read a time in that. For example: “14:30”, “today 14:30” or "
+            "“07-12-2026 14:30”."
+        )
+    if incident.aware_at is not None and parsed < incident.aware_at:
+        return ctx.t(
+            "That is before the organisation became aware of {reference} ({when}). Check the time "
+            "it was sent; if the awareness time is wrong, correct it first with /incident "
+            "{reference} bewust.",
+            reference=incident.reference,
+            when=service.when_local(ctx.org, incident.aware_at),
+        )
+    return parsed
 
 
 # --- /incidenten --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from handlers.incidents.clocks import (
     Deadline,
     compute_deadlines,
 )
+from handlers.incidents.contacts import organisation_in_scope
 from handlers.incidents.model import ReportKind, Status, TriState
 from handlers.incidents.reference import format_reference, parse_reference, reference_year
 from handlers.incidents.reminders import first_slot_at
@@ -115,6 +116,7 @@ def clock_input(
             now,
         ),
         handled_at=incident.handled_at,
+        nis2_mandatory=organisation_in_scope(org),
     )
 
 
@@ -123,6 +125,13 @@ def current_deadlines(
 ) -> list[Deadline]:
     data = clock_input(session, org, incident, now)
     return compute_deadlines(data, now) if data is not None else []
+
+
+def voluntary_guidance(
+    session: Session, org: Organisation, incident: Incident, now: datetime
+) -> list[Deadline]:
+    """Outside the national NIS2 law: the NIS2 clocks as guidance for a voluntary report."""
+    return [d for d in current_deadlines(session, org, incident, now) if d.voluntary]
 
 
 def reminder_offsets(settings: FeatureSettings | None) -> tuple[timedelta, ...]:
@@ -158,6 +167,7 @@ def refresh_deadlines(
             first_reminder_at=None if d.sent_at else first_slot_at(d.due_at, before),
         )
         for d in current_deadlines(session, org, incident, now)
+        if not d.voluntary  # guidance is shown, never stored as a deadline (see clocks, 8.)
     ]
     return store.replace_deadlines(session=session, incident=incident, values=values, now=now)
 

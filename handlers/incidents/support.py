@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.incidents import service, visibility
+from handlers.incidents.contacts import organisation_in_scope
 from handlers.incidents.model import ReportKind, Status
-from handlers.incidents.views import (
-    deadline_lines,
-)
+from handlers.incidents.views import deadline_sections
 from handlers.reply import Reply, markup, plain
 from storage import incidents as store
 from storage import people, rooms
@@ -118,10 +117,22 @@ def changed(
 
 
 def with_deadlines(ctx: Context, incident: Incident, text: str) -> Reply:
+    lines = [text, "", *deadline_section_lines(ctx, incident)]
+    return Reply("\n".join(lines))
+
+
+def deadline_section_lines(ctx: Context, incident: Incident) -> list[str]:
+    """The incident's deadlines, NIS2 and GDPR apart (voluntary guidance when out of scope)."""
     deadlines = store.deadlines_of(
         session=ctx.session,
         organisation_id=ctx.org.id,
         incident_id=incident.id,  # type: ignore[arg-type]
     )
-    lines = [text, "", *deadline_lines(ctx.language, ctx.org, deadlines)]
-    return Reply("\n".join(lines))
+    return deadline_sections(
+        ctx.language,
+        ctx.org,
+        deadlines,
+        service.voluntary_guidance(ctx.session, ctx.org, incident, ctx.now),
+        incident,
+        in_scope=organisation_in_scope(ctx.org),
+    )

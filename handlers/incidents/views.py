@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handlers.i18n import N_, t
+from handlers.incidents.clocks import Deadline
 from handlers.incidents.model import Category, Impact, ReportKind, Status, TriState
 from handlers.incidents.service import when_local
 from handlers.reply import markup
@@ -32,6 +33,9 @@ EVENT_LABELS: dict[str, str] = {
     "aware": N_("awareness time adjusted"),
     "sent": N_("report sent"),
     "gdpr_no_risk": N_("GDPR: no risk recorded"),
+    "crisis": N_("crisis organisation activated"),
+    "recorded": N_("recorded for the reports"),
+    "college_notified": N_("mayor and secretary informed"),
 }
 
 
@@ -105,20 +109,89 @@ def status_lines(
     return lines
 
 
+def report_label(language: str, kind: str, incident: Incident | None = None) -> str:
+    """The report's name; the final report of an incident that may still be going on when it falls
+    due names both options (Art. 23(4)(e): then a progress report is due instead)."""
+    if kind == ReportKind.FINAL and final_may_be_progress(incident):
+        return t(language, "Final report (or progress report, if it is still going on then)")
+    return ReportKind(kind).label(language)
+
+
+def final_may_be_progress(incident: Incident | None) -> bool:
+    return (
+        incident is not None
+        and incident.handled_at is None
+        and incident.ongoing != TriState.NO.value
+    )
+
+
 def deadline_lines(
-    language: str, org: Organisation, deadlines: Sequence[IncidentDeadline]
+    language: str,
+    org: Organisation,
+    deadlines: Sequence[IncidentDeadline] | Sequence[Deadline],
+    incident: Incident | None = None,
 ) -> list[str]:
     if not deadlines:
         return [markup("{text}", text=t(language, "No reporting deadlines."))]
     lines = []
     for row in deadlines:
-        label = ReportKind(row.kind).label(language)
+        label = report_label(language, row.kind, incident)
         if row.sent_at is not None:
             state = t(language, "sent {when}", when=when_local(org, row.sent_at))
         else:
             state = t(language, "due {when}", when=when_local(org, row.due_at))
         extra = t(language, " (provisional)") if row.provisional else ""
         lines.append(markup("• {label}: {state}{extra}", label=label, state=state, extra=extra))
+    return lines
+
+
+def deadline_sections(
+    language: str,
+    org: Organisation,
+    rows: Sequence[IncidentDeadline],
+    guidance: Sequence[Deadline],
+    incident: Incident,
+    *,
+    in_scope: bool,
+) -> list[str]:
+    """NIS2 and GDPR apart: the GDPR clock does not depend on significance, and outside the
+    national NIS2 law the NIS2 clocks are voluntary guidance, never a legal deadline."""
+    nis2 = [r for r in rows if r.kind != ReportKind.GDPR.value]
+    gdpr = [r for r in rows if r.kind == ReportKind.GDPR.value]
+    lines: list[str] = []
+    if in_scope:
+        lines.append(markup("<b>{text}</b>", text=t(language, "NIS2 deadlines (if significant)")))
+        if nis2:
+            lines += deadline_lines(language, org, nis2, incident)
+        else:
+            lines.append(markup("{text}", text=t(language, "None (not significant).")))
+    else:
+        lines.append(
+            markup(
+                "<b>{text}</b>",
+                text=t(language, "NIS2: voluntary report (Art. 30 NIS2)"),
+            )
+        )
+        lines.append(
+            markup(
+                "{text}",
+                text=t(
+                    language,
+                    "This organisation is outside the national NIS2 law: reporting to the CSIRT "
+                    "is voluntary, no legal deadline applies. Should you report, the usual "
+                    "times are:",
+                ),
+            )
+        )
+        lines += deadline_lines(language, org, guidance, incident) if guidance else []
+    if gdpr:
+        lines.append(
+            markup(
+                "<b>{text}</b>",
+                text=t(language, "GDPR (personal data): mandatory, whether significant or not"),
+            )
+        )
+        lines += deadline_lines(language, org, gdpr, incident)
     return lines
 
 

@@ -2,7 +2,10 @@
 
 - The reporter (any role) sees their own incidents and their status, never other people's.
 - ISMT, IT and the NIS2 coordinator see every incident of their organisation, in full.
-- Council and college (council member, mayor, alderman, secretary) see numbers only.
+- Council and college (council member, mayor, alderman, secretary) see numbers only; the mayor and
+  the secretary also read, in the college view (no reporter, no technical details), the incidents
+  they were told about: significant, in crisis, or possibly significant with personal data
+  (``college``). They may flag the crisis organisation as activated.
 - The auditor sees numbers in the chat and reads the full record through the export
   (``nis2bot export incidents``). Decision: no full read-only listing in the chat for the auditor.
   An audit looks back at complete, settled records, which the export gives with every timestamp;
@@ -32,6 +35,8 @@ HANDLES: frozenset[Role] = frozenset({Role.ISMT, Role.IT, Role.COORDINATOR})
 RECORDS_SENT: frozenset[Role] = frozenset({Role.ISMT, Role.COORDINATOR})
 RECORDS_GDPR: frozenset[Role] = frozenset({Role.ISMT, Role.COORDINATOR})
 SEES_ANONYMOUS_NAME: frozenset[Role] = frozenset({Role.COORDINATOR})
+COLLEGE_VIEW: frozenset[Role] = frozenset({Role.MAYOR, Role.SECRETARY})
+FLAGS_CRISIS: frozenset[Role] = frozenset({Role.ISMT, Role.COORDINATOR, Role.SECRETARY, Role.MAYOR})
 
 
 def sees_all(role: Role | None) -> bool:
@@ -47,8 +52,17 @@ def is_reporter(person_id: int | None, incident: Incident) -> bool:
 
 
 def can_view(role: Role | None, person_id: int | None, incident: Incident) -> bool:
-    """The full view for the team, the reporter's own view for the reporter; else nothing."""
+    """The full view for the team, the college view for the mayor and the secretary (incidents
+    they were told about), the reporter's own view for the reporter; else nothing."""
+    from handlers.incidents.college import college_may_view
+
+    if role in COLLEGE_VIEW and college_may_view(incident):
+        return True
     return sees_all(role) or is_reporter(person_id, incident)
+
+
+def college_view(role: Role | None) -> bool:
+    return role in COLLEGE_VIEW
 
 
 def full_view(role: Role | None) -> bool:

@@ -35,6 +35,12 @@ def _org(bot: Harness, tz: str) -> int:
             timezone=tz,
             now=bot.clock(),
         )
+        if tz == "Europe/Brussels":
+            # A Belgian organisation in scope of the NIS2 law (an Annex I/II activity): its NIS2
+            # clocks are legal deadlines, stored as rows (out of scope they are guidance only).
+            organisations.update_organisation(
+                session=session, organisation=org, settings={"nis2_in_scope": True}
+            )
         org_id = org.id
     link_ismt_room(bot, org_id, chat_id=f"ismt-{slug}")  # type: ignore[arg-type]
     return org_id  # type: ignore[return-value]

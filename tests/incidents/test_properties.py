@@ -80,3 +80,96 @@ def test_reference_round_trip(year: int, sequence: int) -> None:
     ref = parse_reference(text)
     assert ref is not None and (ref.year, ref.sequence) == (year, sequence)
     assert str(ref) == text
+
+
+# --- issue 13: random incident histories --------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    aware=moments,
+    zone=st.sampled_from(ZONES),
+    country=st.sampled_from(list(Country)),
+    mandatory=st.booleans(),
+    significant=st.sampled_from([None, True]),
+    early_delay=st.none() | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=5)),
+    notification_delay=st.none()
+    | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=60)),
+    progress_delay=st.none() | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=90)),
+    handled_delay=st.none() | st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)),
+    final_delay=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=500)),
+    ongoing=st.sampled_from([None, True, False]),
+    intermediate=st.none()
+    | st.timedeltas(min_value=timedelta(hours=1), max_value=timedelta(days=30)),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=800)),
+)
+def test_no_nis2_deadline_stays_open_once_the_final_report_is_sent(
+    aware, zone, country, mandatory, significant, early_delay, notification_delay,
+    progress_delay, handled_delay, final_delay, ongoing, intermediate, later,
+) -> None:  # fmt: skip
+    """A history in the order the law knows: early warning, notification (each possibly late), a
+    progress report or not, an intermediate report if one was asked for, then the final report."""
+    aware_utc = aware.astimezone(UTC)
+    early = aware_utc + (early_delay or timedelta(0))
+    notified = early + (notification_delay or timedelta(0))
+    sent = {
+        ReportKind.EARLY_WARNING: early,
+        ReportKind.NOTIFICATION: notified,
+        ReportKind.FINAL: notified + final_delay,
+    }
+    if progress_delay is not None:
+        sent[ReportKind.PROGRESS] = min(notified + progress_delay, sent[ReportKind.FINAL])
+    if intermediate is not None:
+        sent[ReportKind.INTERMEDIATE] = notified + min(intermediate, final_delay)
+    data = ClockInput(
+        country=country,
+        timezone=zone,
+        aware_at=aware,
+        significant=significant,
+        sent=sent,
+        intermediate_requested_due=None if intermediate is None else aware_utc + intermediate,
+        ongoing_at_final=ongoing,
+        handled_at=None if handled_delay is None else aware_utc + handled_delay,
+        nis2_mandatory=mandatory,
+    )
+    now = max(sent.values()) + later
+    nis2 = [d for d in compute_deadlines(data, now) if d.kind != ReportKind.GDPR]
+    assert [d for d in nis2 if d.sent_at is None] == []
+    assert all(d.voluntary is (not mandatory) for d in nis2)
+    assert any(d.kind == ReportKind.FINAL for d in nis2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    aware=moments,
+    zone=st.sampled_from(ZONES),
+    start_offset=st.none()
+    | st.timedeltas(min_value=timedelta(days=-30), max_value=timedelta(days=30)),
+    correction=st.timedeltas(min_value=timedelta(days=-10), max_value=timedelta(days=10)),
+)
+def test_no_draft_shows_a_start_later_than_awareness(aware, zone, start_offset, correction) -> None:
+    """A start recorded at any moment, then awareness corrected either way: the early warning's
+    'Started at' is never later than its 'Became aware at'."""
+    from handlers.incidents.drafts import IncidentDraftData, render_draft, start_shown
+    from handlers.incidents.model import Category
+    from handlers.reply import to_plain_text
+
+    aware_utc = aware.astimezone(UTC)
+    started = None if start_offset is None else aware_utc + start_offset
+    corrected = aware_utc + correction
+    data = IncidentDraftData(
+        reference="INC-2026-0001",
+        organisation="Gemeente Proef",
+        country=Country.NL,
+        timezone=zone,
+        category=Category.MALWARE_RANSOMWARE,
+        aware_at=corrected,
+        occurred_at=start_shown(started, corrected),
+    )
+    text = to_plain_text(render_draft(ReportKind.EARLY_WARNING, data, "en"))
+    line = next(x for x in text.splitlines() if x.startswith("Started at:"))
+    if data.occurred_at is None:
+        assert "[to be completed]" in line
+    else:
+        assert data.occurred_at <= corrected
+        assert started is not None and started <= corrected
