@@ -11,7 +11,10 @@ do by law (Cbw art. 8(1)(h)); Belgian local governments in principle do not (fac
 they run an Annex I/II activity or the CCB identified them, so they set it to true themselves. Out
 of scope, reporting to the CSIRT is voluntary (Art. 30 NIS2) and the GDPR stays mandatory.
 
-Both are checked by ``nis2bot org set`` before they are stored (``check_settings``); a broken value
+``incident_notice_council``: true sends the college notice of a significant incident to the
+council room too (``college``); default false.
+
+All are checked by ``nis2bot org set`` before they are stored (``check_settings``); a broken value
 that got in anyway never blocks a report (the readers fall back and log).
 """
 
@@ -81,6 +84,10 @@ def check_settings(country: Country | str, updates: Mapping[str, Any]) -> None:
         contacts_from_settings({"contacts": updates["contacts"]})
     if "nis2_in_scope" in updates:
         in_scope_from_settings(country, {"nis2_in_scope": updates["nis2_in_scope"]})
+    if "incident_notice_council" in updates and not isinstance(
+        updates["incident_notice_council"], bool
+    ):
+        raise ValueError("incident_notice_council must be true or false")
 
 
 def organisation_contacts(org: Organisation) -> OrgContacts:

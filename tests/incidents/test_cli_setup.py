@@ -51,6 +51,7 @@ def test_bad_incident_settings_are_refused_before_they_are_stored(cli) -> None: 
         'contacts={"emergency": 112}',
         "contacts=not-a-mapping",
         "nis2_in_scope=misschien",
+        "incident_notice_council=ja",
         'contacts={"servicedesk": "' + "x" * 300 + '"}',
     ):
         result = cli("org", "set", "proef", "--setting", bad, ok=False)
@@ -74,6 +75,6 @@ def test_org_list_shows_incidents_whose_alert_reached_nobody(cli, engine, featur
 def test_the_incident_settings_are_documented() -> None:
     text = SETTINGS_DOC.read_text()
     keys = set(re.findall(r"^\| `([a-z0-9_]+)` \|", text, flags=re.MULTILINE))
-    assert {"contacts", "nis2_in_scope"} <= keys
+    assert {"contacts", "nis2_in_scope", "incident_notice_council"} <= keys
     for key in CONTACT_KEYS:
         assert key in text
