@@ -43,6 +43,12 @@ ENCRYPTED_ROOM = {
 }
 
 
+UNDECRYPTABLE = N_(
+    "I could not decrypt your last message: your app encrypted it before it knew my current "
+    "device. Please send it again; it will reach me now."
+)
+
+
 def bilingual(message: str) -> str:
     """``message`` in every supported language, one paragraph each (Dutch first)."""
     return "\n\n".join(t(language, message) for language in LANGUAGES)
@@ -50,3 +56,7 @@ def bilingual(message: str) -> str:
 
 def encrypted_room_notice(kind: EncryptedRoom) -> Reply:
     return Reply(plain(bilingual(ENCRYPTED_ROOM[kind])))
+
+
+def undecryptable_notice() -> Reply:
+    return Reply(plain(bilingual(UNDECRYPTABLE)))

@@ -4,6 +4,7 @@ from storage import (  # noqa: F401 - feature tables, one module per feature
     control_models,
     coordination_models,
     incident_models,
+    matrix_crypto,
     question_models,
     training_models,
 )

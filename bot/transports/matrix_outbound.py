@@ -18,7 +18,7 @@ import io
 from typing import Any
 
 from aiohttp import ClientError
-from nio import AsyncClient, RoomSendResponse, UploadResponse
+from nio import AsyncClient, LocalProtocolError, RoomSendResponse, SendRetryError, UploadResponse
 
 from bot.messages import Attachment, DeliveryResult, Outbound
 from bot.outbox import DeliveryError
@@ -81,9 +81,19 @@ async def send_event(
 ) -> str:
     try:
         answer = await client.room_send(
-            room_id, "m.room.message", content, tx_id=transaction_id(outbox_id, part)
+            room_id,
+            "m.room.message",
+            content,
+            tx_id=transaction_id(outbox_id, part),
+            # Encrypted rooms: room keys go to every device of the members (trust on first use;
+            # the bot cannot verify people interactively).
+            ignore_unverified_devices=True,
         )
     except TRANSIENT_EXCEPTIONS as error:
+        raise DeliveryError(f"send: {type(error).__name__}", retryable=True) from None
+    except (LocalProtocolError, SendRetryError) as error:
+        # Encryption on: a room the bot has not synced yet (it just made it), or members whose
+        # keys are not known yet. The next sync fixes both; the outbox tries again.
         raise DeliveryError(f"send: {type(error).__name__}", retryable=True) from None
     if not isinstance(answer, RoomSendResponse):
         raise delivery_error("send", answer)

@@ -32,7 +32,7 @@ from handlers.people.auto_enrol import (
     greet_after_join,
     judge_invite,
 )
-from handlers.platform_notices import EncryptedRoom, encrypted_room_notice
+from handlers.platform_notices import EncryptedRoom, encrypted_room_notice, undecryptable_notice
 from handlers.reply import Reply
 from storage import inbox, matrix_state, outbox, people
 from storage.db import unit_of_work
@@ -218,6 +218,19 @@ class RoomActions:
             raise SyncFailed(f"notice: {type(error).__name__}") from None
         if not isinstance(answer, RoomSendResponse):
             log.warning("Matrix: the encrypted-room notice failed: %s", describe(answer))
+
+    async def notice_undecryptable(self, room_id: str, event_id: str) -> None:
+        """Encryption on, and a person's message could not be decrypted: ask for it again (once
+        per event: the outbox key), in the room, where it is encrypted like any reply."""
+
+        def queue() -> bool:
+            now = self.runtime.clock()
+            with unit_of_work(self.runtime.engine) as session:
+                key = f"matrix:undecryptable:{event_id}"
+                return self._queue(session, room_id, [undecryptable_notice()], [key], now)
+
+        if await asyncio.to_thread(queue):
+            self.runtime.worker.wake()
 
     # -- rooms everyone left ------------------------------------------------------------------
 

@@ -1,0 +1,204 @@
+"""End-to-end encryption against a client nobody here wrote: matrix-js-sdk 43 with its Rust crypto
+(Element's engine) on Node 22, in strict mode (OnlySignedDevicesIsolationMode, Element's "exclude
+insecure devices"), against the real Synapse. What a person would see is asserted: every message
+decrypted, no UNSIGNED_SENDER_DEVICE, shield NONE, no identity warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from storage.db import unit_of_work
+from storage.enums import Role
+from storage.models import Organisation
+from tests.fakes.aio import run
+from tests.fakes.synapse import SynapseServer
+from tests.transports_matrix.element import ElementLike, ensure_node
+from tests.transports_matrix.helpers import Bot, bot_settings, enrol, make_org
+
+pytestmark = pytest.mark.slow
+SECRET = "test-secret-key-that-seals-the-bots-matrix-keys"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _node() -> None:
+    ensure_node()
+
+
+def e2ee_settings(synapse: SynapseServer, bot: Any, tmp_path, **extra: Any):  # type: ignore[no-untyped-def]
+    return bot_settings(synapse, bot, tmp_path, matrix_e2ee=True, matrix_secret_key=SECRET, **extra)
+
+
+def assert_trusted(messages: list[dict[str, Any]]) -> None:
+    """What Element in strict mode would show: readable, and no warning next to any of them."""
+    for m in messages:
+        assert m["encrypted"], m
+        assert not m["decryption_failure"], m
+        assert m["failure_reason"] != "UNSIGNED_SENDER_DEVICE", m
+        assert m["shield"] == "NONE", m
+
+
+def test_strict_client_encrypted_dm_help_and_a_whole_melden_dialog(
+    synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    engine = sqlite_engine
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    org_id = make_org(engine, "ede")
+    enrol(engine, org_id, anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    settings = e2ee_settings(synapse, bot_user, tmp_path)
+
+    async def main() -> None:
+        async with Bot(settings, engine) as bot, ElementLike(anna_user) as anna:
+            # The bot opened a direct chat for Anna (enrolled, not met yet): she accepts it.
+            opened = await anna.call("acceptInvite", **{"from": bot_user.user_id})
+            assert opened["direct"]
+            # Element's decision for a new DM: encrypted, because the bot's device has keys.
+            dm = await anna.call("openDirectChat", invite=bot_user.user_id)
+            assert dm["invitee_has_keys"] and dm["encrypted"]
+            room = dm["room_id"]
+            status = await anna.call("userStatus", userId=bot_user.user_id)
+            assert not status["needs_user_approval"]
+            assert all(d["signed_by_owner"] for d in status["devices"].values()), status
+            [hello] = await anna.call("messages", roomId=room, sender=bot_user.user_id, count=1)
+            assert_trusted([hello])
+            assert "Hallo Anna" in hello["body"]
+            await anna.call("send", roomId=room, text="!help")
+            got = await anna.call("messages", roomId=room, sender=bot_user.user_id, count=2)
+            assert_trusted(got)
+            assert "!melden" in got[1]["body"]
+            assert bot.transport.stats["undecryptable"] == 0
+
+    run(main())
+
+
+MELDEN = [
+    "Ik heb op een link geklikt in een mail over een pakketje",
+    "gisteren 9:15",
+    "E-mail",
+    "1",  # impact: none (a number picks a choice)
+    "Nee",
+    "Nee",
+    "Wachtwoord gewijzigd",
+    "1",  # send
+]
+
+
+async def say_and_wait(client: ElementLike, room: str, bot: str, text: str) -> dict[str, Any]:
+    """Send ``text`` and return the bot's next message (all so far must be trustworthy)."""
+    before = len(await client.call("messages", roomId=room, sender=bot, count=0))
+    await client.call("send", roomId=room, text=text)
+    got = await client.call("messages", roomId=room, sender=bot, count=before + 1)
+    assert_trusted(got)
+    return got[before]
+
+
+def test_strict_clients_report_an_incident_and_decide_it_in_an_encrypted_ismt_room(
+    synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    engine = sqlite_engine
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    cor_user, isa_user = synapse.make_user("cor"), synapse.make_user("isa")
+    org_id = make_org(engine, "ede")
+    enrol(engine, org_id, anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    enrol(engine, org_id, cor_user.user_id, Role.COORDINATOR, name="Cor")
+    enrol(engine, org_id, isa_user.user_id, Role.ISMT, name="Isa")
+    settings = e2ee_settings(synapse, bot_user, tmp_path)
+    bot_id = bot_user.user_id
+
+    async def main() -> None:
+        async with (
+            Bot(settings, engine) as bot,
+            ElementLike(anna_user) as anna,
+            ElementLike(cor_user) as cor,
+            ElementLike(isa_user) as isa,
+        ):
+            # An encrypted group room (Element creates private rooms encrypted), linked as ISMT.
+            ismt = (
+                await cor.call(
+                    "createRoom", name="ISMT Ede", invite=[bot_id, isa_user.user_id], encrypted=True
+                )
+            )["room_id"]
+            await isa.call("joinRoom", roomId=ismt)
+            await cor.call("waitForJoin", roomId=ismt, userId=bot_id)
+            hint = await cor.call("messages", roomId=ismt, sender=bot_id, count=1)
+            assert "!koppel ismt" in hint[0]["body"]
+            linked = await say_and_wait(cor, ismt, bot_id, "!koppel ismt")
+            assert "ISMT" in linked["body"]
+
+            # Anna reports in an encrypted direct chat (Element's choice: the bot has keys).
+            room = (await anna.call("openDirectChat", invite=bot_id))["room_id"]
+            await anna.call("messages", roomId=room, sender=bot_id, count=1)  # "Hallo Anna"
+            last = await say_and_wait(anna, room, bot_id, "!melden")
+            for answer in MELDEN:
+                last = await say_and_wait(anna, room, bot_id, answer)
+            assert "INC-" in last["body"], last["body"]
+            reference = "INC-" + last["body"].split("INC-", 1)[1][:9]
+
+            # The alert reaches the encrypted ISMT room, readable by both members, no warning.
+            for member in (isa, cor):
+                got = await member.call("messages", roomId=ismt, sender=bot_id, count=3)
+                assert_trusted(got)
+                assert any(f"Nieuwe incidentmelding {reference}" in m["body"] for m in got)
+            decided = await say_and_wait(isa, ismt, bot_id, f"!incident {reference} significant ja")
+            assert "is significant, besloten door Isa" in decided["body"]
+            assert bot.transport.stats["undecryptable"] == 0
+
+    run(main())
+
+
+def test_restart_and_new_device_keep_the_identity_and_a_replayed_batch_breaks_nothing(
+    synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    engine = sqlite_engine
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    org_id = make_org(engine, "ede")
+    with unit_of_work(engine) as session:  # the organisation asks for encrypted direct chats
+        org = session.get(Organisation, org_id)
+        org.settings = {"matrix_encrypted_direct_chats": True}  # type: ignore[union-attr]
+        session.add(org)
+    enrol(engine, org_id, anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    settings = e2ee_settings(synapse, bot_user, tmp_path)
+    bot_id = bot_user.user_id
+
+    async def main() -> None:
+        async with ElementLike(anna_user) as anna:
+            async with Bot(settings, engine) as bot:
+                room = (await anna.call("acceptInvite", **{"from": bot_id}))["room_id"]
+                assert_trusted(await anna.call("messages", roomId=room, sender=bot_id, count=1))
+                first = await anna.call("userStatus", userId=bot_id)
+                await say_and_wait(anna, room, bot_id, "!wie")
+                since_before = bot.transport.since
+                await say_and_wait(anna, room, bot_id, "!help")
+            # 1. A restart (same device): the conversation goes on, no identity warning. The
+            #    stored sync position is set back first, so the batch with Anna's last message
+            #    (and its to-device keys) is handled a second time.
+            from bot.transports.matrix_login import since_key, write_kv
+
+            write_kv(engine, since_key(bot_id), since_before)
+            async with Bot(settings, engine) as bot:
+                reply = await say_and_wait(anna, room, bot_id, "!wie")
+                assert "Anna" in reply["body"]
+                assert bot.transport.stats["duplicates"] >= 1  # the replayed "!help"
+                assert bot.transport.stats["undecryptable"] == 0
+            # 2. A new device of the bot (a fresh password login): signed with the same
+            #    self-signing key, so Anna sees no identity reset and no unsigned device.
+            new_device = e2ee_settings(
+                synapse, bot_user, tmp_path, matrix_access_token=None, matrix_device_id=None,
+                matrix_password=bot_user.password,
+            )  # fmt: skip
+            async with Bot(new_device, engine) as bot:
+                assert bot.transport.client.device_id != bot_user.device_id
+                status = await anna.call("userStatus", userId=bot_id)  # her app learns it
+                assert not status["needs_user_approval"]
+                await anna.call("send", roomId=room, text="!help")
+                got = await anna.call("messages", roomId=room, sender=bot_id, count=5)
+                assert_trusted(got)
+                assert "!melden" in got[4]["body"]
+                assert bot.transport.stats["undecryptable"] == 0
+                assert bot.transport.client.device_id in status["devices"]
+                assert all(d["signed_by_owner"] for d in status["devices"].values()), status
+                assert first["devices"].keys() <= status["devices"].keys()
+
+    run(main())
