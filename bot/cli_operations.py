@@ -6,8 +6,6 @@ written to the audit log first, in the same transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import click
@@ -190,6 +188,7 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def audit_export(obj, org_slug: str, fmt: str, out: str | None) -> None:  # type: ignore[no-untyped-def]
         """Every audited action of one organisation, oldest first (for auditors and backups)."""
+        from handlers.spreadsheet import to_csv
         from storage import audit as audit_log
 
         with unit_of_work(_engine(obj)) as session:
@@ -206,12 +205,10 @@ def register(main: click.Group) -> None:
         if fmt == "json":
             text = json.dumps(rows, ensure_ascii=False, indent=2)
         else:
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=["at", "actor", "action", "detail"])
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({**row, "detail": json.dumps(row["detail"], ensure_ascii=False)})
-            text = buffer.getvalue()
+            text = to_csv(
+                ["at", "actor", "action", "detail"],
+                ({**row, "detail": json.dumps(row["detail"], ensure_ascii=False)} for row in rows),
+            )
         if out:
             with open(out, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)

@@ -9,15 +9,14 @@
     /bewijs auditlog                 the audit log of privileged actions
 
 The incident export is the one of ``handlers.incidents.export`` (the same as ``nis2bot export
-incidents``). Every CSV cell that a spreadsheet would read as a formula is neutralised.
+incidents``). Every CSV cell that a spreadsheet would read as a formula is neutralised, by the one
+rule of every export (``handlers.spreadsheet``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from handlers.command import command
@@ -26,24 +25,8 @@ from handlers.control.common import EVIDENCE_READERS, name_of
 from handlers.i18n import N_
 from handlers.incidents.export import export_incidents, to_csv, to_json
 from handlers.reply import Attachment, Reply, markup, plain
+from handlers.spreadsheet import rows_to_csv as neutralised_csv
 from storage import audit, control, coordination, people
-
-#: A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def neutralised_csv(rows: Iterable[Iterable[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return buffer.getvalue()
 
 
 def _iso(moment: datetime | None) -> str:
@@ -54,9 +37,8 @@ def _incidents(ctx: Context, fmt: str) -> tuple[str, str, int]:
     rows = export_incidents(ctx.session, ctx.org, ctx.now)
     if fmt == "json":
         return to_json(rows), "application/json", len(rows)
-    # The incident feature's own CSV layout, each cell neutralised on the way out.
-    text = neutralised_csv(csv.reader(io.StringIO(to_csv(rows))))
-    return text, "text/csv", len(rows)
+    # The incident feature's own CSV layout, every cell already neutralised (handlers/spreadsheet).
+    return to_csv(rows), "text/csv", len(rows)
 
 
 def _training(ctx: Context, fmt: str) -> tuple[str, str, int]:

@@ -10,12 +10,11 @@ anonymous report, with the ``anonymous`` flag, because anonymity is towards the 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 from typing import Any
 
+from handlers import spreadsheet
 from handlers.incidents.model import ReportKind
 from storage import incidents as store
 from storage import people
@@ -162,9 +161,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         f"{kind.value}_{part}" for kind in ReportKind for part in ("due", "sent", "state")
     ]
     columns = [*INCIDENT_FIELDS, *deadline_columns, "gdpr_no_risk", "timeline"]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
+    flats = []
     for row in rows:
         flat: dict[str, Any] = {field: row[field] for field in INCIDENT_FIELDS}
         for deadline in row["deadlines"]:
@@ -179,5 +176,5 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
             f"{e['at']} {e['kind']} {e['by'] or ''}: {e['text']}".rstrip(": ")
             for e in row["timeline"]
         )
-        writer.writerow(flat)
-    return buffer.getvalue()
+        flats.append(flat)
+    return spreadsheet.to_csv(columns, flats)  # what people typed never runs as a formula

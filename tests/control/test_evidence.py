@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import SQLModel, func, select
 
 import storage.tables  # noqa: F401 - every table, for the "nothing changed" proof
-from handlers.control.evidence import neutralised_csv, safe_cell
+from handlers.control.evidence import neutralised_csv
+from handlers.spreadsheet import safe_cell
 from storage.db import unit_of_work
 from storage.enums import Role
 from storage.models import OutboxAttachment
@@ -164,10 +165,11 @@ def test_auditor_is_refused_anything_that_changes_data(engine, features, clock, 
 
 
 def test_safe_cell_neutralises_formulas_only() -> None:
-    assert [safe_cell(v) for v in ("=1+1", "+31 6", "-2", "@x", "\tx", "plain", None, 3)] == [
+    # one rule for every export (handlers/spreadsheet.py): a plain negative number stays a number
+    assert [safe_cell(v) for v in ("=1+1", "+31 6", "-2+3", "@x", "\tx", "plain", None, 3)] == [
         "'=1+1",
         "'+31 6",
-        "'-2",
+        "'-2+3",
         "'@x",
         "'\tx",
         "plain",
