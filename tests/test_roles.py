@@ -48,6 +48,18 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "herinneringen": frozenset({Role.COORDINATOR}),
     "audit": frozenset({Role.COORDINATOR}),
     "status": frozenset({Role.COORDINATOR}),
+    # in control (#16): tests/control/
+    "acties": ALL,  # everyone sees their own action points; who sees all: tests/control/
+    "actie": ALL,  # closing needs owner, coordinator or secretary: tests/control/test_actions.py
+    "oefening": frozenset(
+        {Role.COORDINATOR, Role.ISMT, Role.IT, Role.MAYOR, Role.ALDERMAN, Role.SECRETARY}
+    ),
+    "bob": frozenset(
+        {Role.COORDINATOR, Role.SECRETARY, Role.MAYOR, Role.ALDERMAN, Role.COUNCIL_MEMBER}
+    ),
+    "besluit": frozenset({Role.COORDINATOR, Role.SECRETARY}),
+    "bewijs": frozenset({Role.AUDITOR, Role.COORDINATOR}),
+    "jaarreview": frozenset({Role.COORDINATOR, Role.SECRETARY, Role.MAYOR}),
 }
 
 
@@ -89,5 +101,9 @@ def test_privileged_commands_are_audited() -> None:
         "herinneringen",
         "audit",
         "status",
+        "bob",
+        "besluit",
+        "bewijs",
+        "jaarreview",
     ):
         assert COMMANDS[name].audited
