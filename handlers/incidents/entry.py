@@ -93,16 +93,22 @@ def _take_offered_description(ctx: Context) -> str:
     return str(offer["text"])
 
 
+def keep_offered_description(ctx: Context, text: str) -> None:
+    """We are offering /melden after ``text``: if it describes what happened, /melden takes it as
+    the description (the latest offer wins). Also used by the question answering, which offers
+    /melden beside its advice for a described situation."""
+    described = text[:MAX_DESCRIPTION] if guess_category(text) is not None else ""
+    offer = {"text": described, "at": ctx.now.isoformat()}
+    kv.set_value(session=ctx.session, key=_offer_key(ctx), value=json.dumps(offer), now=ctx.now)
+
+
 @free_text_handler
 def offer_report(ctx: Context, text: str) -> list[Reply] | None:
     """'ik wil iets melden', 'ik heb op een link geklikt': offer the intake, never start it unasked."""
     if not looks_like_report(text):
         return None
     label = ctx.t("Yes, report an incident")
-    # A message that describes what happened is kept for the intake (the latest offer wins).
-    described = text[:MAX_DESCRIPTION] if guess_category(text) is not None else ""
-    offer = {"text": described, "at": ctx.now.isoformat()}
-    kv.set_value(session=ctx.session, key=_offer_key(ctx), value=json.dumps(offer), now=ctx.now)
+    keep_offered_description(ctx, text)
     # Remember the button like the router does for a command's choices, so that typing "1" or
     # the label also works on platforms without buttons.
     kv.set_value(

@@ -82,7 +82,10 @@ def role_explanation(role: Role | str, language: str, country: Country | str) ->
     """The asker's role and duties per the handbook, plus what the law of their country says."""
     lang = normalise_language(language)
     role, country = Role(role), Country(country)
-    data = _data("roles.toml")[role.value][lang]
+    data = dict(_data("roles.toml")[role.value][lang])
+    # A country's own words for the role ([alderman.nl.be]: "Schepen", college van burgemeester
+    # en schepenen) replace the default title, summary and duties there.
+    data.update(data.get(country.value, {}))
     # The role texts are trusted data written in neutral markup: only bare '&' needs escaping.
     source = t(lang, "Source: the NIS2 handbook of the municipality (own policy) and the law.")
     lines = [

@@ -46,6 +46,15 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Query:
+    words: list[str]  # content words as typed (normalised)
+    repaired: list[str]  # the same after typo repair
+    units: list[set[str]]  # index terms per word
+    terms: list[str]  # all index terms, plus intent terms
+    grams: list[str]  # character grams of typed and repaired words
+
+
+@dataclass(frozen=True)
 class Ranking:
     candidates: tuple[Candidate, ...]  # best first, only allowed entries
     confidence: float  # for the first candidate, in [0, 1]
@@ -81,17 +90,20 @@ class Index:
                     question_texts.append(q)
                     question_entry.append(i)
 
-                answers = " ".join((text.answer, *text.role_answers.values()))
+                answers = " ".join(text.all_answers())
                 answer_texts.append(_TAGS.sub(" ", answers))
                 answer_entry.append(i)
 
+        self.question_texts = tuple(question_texts)
         an = self.analyzer
         q_words = [an.words(t) for t in question_texts]
         a_words = [an.words(t) for t in answer_texts]
         # The vocabulary (for typo repair and compound splitting) is every word the base knows.
         an.set_vocabulary({w for ws in (*q_words, *a_words) for w in ws})
 
-        self.q_terms = [set(an.terms(ws)) for ws in q_words]
+        #: Index terms of every question in order, with repeats (the entry model's word features).
+        self.q_term_lists = [an.terms(ws) for ws in q_words]
+        self.q_terms = [set(terms) for terms in self.q_term_lists]
         self.q_grams = [set(an.char_grams(ws)) for ws in q_words]
         a_terms = [an.terms(ws) for ws in a_words]
         self.answer_terms: list[set[str]] = [set() for _ in self.entries]
@@ -132,15 +144,8 @@ class Index:
         top = float(scores[allowed].max(initial=0.0))
         return scores / top if top > 0 else scores
 
-    def rank(
-        self,
-        query: str,
-        allowed: np.ndarray,
-        k: int = 3,
-        prior: np.ndarray | None = None,
-    ) -> Ranking:
-        """Best ``k`` entries among ``allowed`` (a bool mask over entries) for ``query``;
-        ``prior`` (per entry) is added to the ranking score, e.g. for the asker's role."""
+    def analyse(self, query: str) -> Query | None:
+        """The query's words, repaired words, index terms and character grams; None if empty."""
         an = self.analyzer
         words = an.words(query)
         repaired = [an.repair(w) for w in words]
@@ -148,27 +153,54 @@ class Index:
         terms = sorted({t for unit in units for t in unit} | self._intent_terms(query))
         grams = sorted(set(an.char_grams(words)) | set(an.char_grams(repaired)))
         if not terms and not grams:
-            return Ranking((), 0.0, 0.0)
+            return None
+        return Query(words, repaired, units, terms, grams)
 
+    def entry_scores(
+        self, query: Query, allowed: np.ndarray, prior: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(fused score per entry, -1 for entries not allowed; score per question document)."""
         doc_allowed = allowed[self.q_entry]
         n_q = len(self.q_terms)
-        words_s = self._scaled(self._scores(self.word_index, terms, n_q), doc_allowed)
-        chars_s = self._scaled(self._scores(self.char_index, grams, n_q), doc_allowed)
+        words_s = self._scaled(self._scores(self.word_index, query.terms, n_q), doc_allowed)
+        chars_s = self._scaled(self._scores(self.char_index, query.grams, n_q), doc_allowed)
         doc_score = W_WORDS * words_s + W_CHARS * chars_s
         doc_score[~doc_allowed] = -1.0
 
         entry_score = np.full(len(self.entries), -1.0, dtype=np.float64)
         np.maximum.at(entry_score, self.q_entry, doc_score)
-        answer_s = self._scores(self.answer_index, terms, len(self.a_entry))
+        answer_s = self._scores(self.answer_index, query.terms, len(self.a_entry))
         answer_entry_s = np.zeros(len(self.entries), dtype=np.float64)
         np.maximum.at(answer_entry_s, self.a_entry, answer_s)
         entry_score += W_ANSWERS * self._scaled(answer_entry_s, allowed)
-        whole = self._scores(self.entry_index, terms, len(self.entries)).astype(np.float64)
+        whole = self._scores(self.entry_index, query.terms, len(self.entries)).astype(np.float64)
         entry_score += W_ENTRY * self._scaled(whole, allowed)
         if prior is not None:
             entry_score += prior
         entry_score[~allowed] = -1.0
+        return entry_score, doc_score
 
+    def confidence(
+        self, query: Query, entry: int, doc_score: np.ndarray
+    ) -> tuple[float, tuple[float, ...]]:
+        """How much of the query (weighted by rarity) the entry accounts for, in [0, 1]."""
+        best_doc = self._best_doc(entry, doc_score)
+        parts = self._coverage(query.units, query.words, query.repaired, best_doc, entry)
+        return C_WORDS * parts[0] + C_CHARS * parts[1], parts
+
+    def rank(
+        self,
+        query: str,
+        allowed: np.ndarray,
+        k: int = 3,
+        prior: np.ndarray | None = None,
+    ) -> Ranking:
+        """Best ``k`` entries among ``allowed`` (a bool mask over entries) for ``query`` by BM25
+        alone; ``prior`` (per entry) is added to the ranking score, e.g. for the asker's role."""
+        analysed = self.analyse(query)
+        if analysed is None:
+            return Ranking((), 0.0, 0.0)
+        entry_score, doc_score = self.entry_scores(analysed, allowed, prior)
         order = np.argsort(-entry_score, kind="stable")[:k]
         candidates = tuple(
             Candidate(int(i), float(entry_score[i])) for i in order if entry_score[i] > 0
@@ -176,9 +208,7 @@ class Index:
         if not candidates:
             return Ranking((), 0.0, 0.0)
         first = candidates[0]
-        best_doc = self._best_doc(first.entry, doc_score)
-        parts = self._coverage(units, words, repaired, best_doc, first.entry)
-        confidence = C_WORDS * parts[0] + C_CHARS * parts[1]
+        confidence, parts = self.confidence(analysed, first.entry, doc_score)
         second = candidates[1].score if len(candidates) > 1 else 0.0
         margin = (first.score - second) / first.score if first.score > 0 else 0.0
         return Ranking(candidates, confidence, margin, parts)

@@ -40,6 +40,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)[^>]*>")
 _ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "code", "pre", "a"})
 _BARE_AMP = re.compile(r"&(?![a-zA-Z]+;|#\d+;)")
+#: A fragment for one country only: ``[nl]… Cbw art. 26[/nl]``, ``[be]schepen[/be]``.
+_COUNTRY_FRAGMENT = re.compile(r"\[(nl|be)\](.*?)\[/\1\]", re.DOTALL)
+_FRAGMENT_MARK = re.compile(r"\[/?(nl|be)\]")
+#: A source shown for one country only: ``nl:Cbw art. 26``.
+_SOURCE_COUNTRY = re.compile(r"^(nl|be):\s*")
 ROLE_VALUES = frozenset(r.value for r in Role)
 
 
@@ -53,9 +58,41 @@ class LanguageText:
     paraphrases: tuple[str, ...]
     answer: str
     role_answers: Mapping[Role, str] = field(default_factory=dict)
+    #: Variants for one country, per role or (role None) for every role: ``roles."alderman@be"``,
+    #: ``roles."@be"``. Where the law differs, a role's text for one country must not reach the
+    #: other (a Flemish schepen is not told the Cbw).
+    country_answers: Mapping[tuple[Role | None, Country], str] = field(default_factory=dict)
 
-    def answer_for(self, role: Role) -> str:
+    def answer_for(self, role: Role, country: Country | None = None) -> str:
+        """Most specific first: this role in this country, anyone in this country, this role,
+        the general answer."""
+        if country is not None:
+            for key in ((role, country), (None, country)):
+                if key in self.country_answers:
+                    return self.country_answers[key]
         return self.role_answers.get(role, self.answer)
+
+    def all_answers(self) -> tuple[str, ...]:
+        """Every answer text, with the fragments of both countries (for the index)."""
+        texts = (self.answer, *self.role_answers.values(), *self.country_answers.values())
+        return tuple(_FRAGMENT_MARK.sub("", text) for text in texts)
+
+
+def for_country(text: str, country: Country) -> str:
+    """``text`` with the other country's fragments left out (and the marks removed)."""
+    return _COUNTRY_FRAGMENT.sub(lambda m: m.group(2) if m.group(1) == country.value else "", text)
+
+
+def sources_for(sources: Sequence[str], country: Country) -> list[str]:
+    """The sources shown in ``country``: ``nl:``/``be:`` ones only there, without the prefix."""
+    shown = []
+    for source in sources:
+        match = _SOURCE_COUNTRY.match(source)
+        if match is None:
+            shown.append(source)
+        elif match.group(1) == country.value:
+            shown.append(source[match.end() :])
+    return shown
 
 
 @dataclass(frozen=True)
@@ -78,7 +115,8 @@ class Entry:
     def written_for(self, role: Role) -> bool:
         """Has a variant or an audience for this role (not merely 'for everyone')."""
         return (self.audience is not None and role in self.audience) or any(
-            role in text.role_answers for text in self.texts.values()
+            role in text.role_answers or any(r == role for r, _ in text.country_answers)
+            for text in self.texts.values()
         )
 
     def holds_for(self, country: Country, role: Role) -> bool:
@@ -122,6 +160,8 @@ def read_raw(files: Iterable[Path]) -> tuple[list[tuple[str, dict[str, Any]]], l
 
 def _check_markup(text: str, where: str) -> list[str]:
     errors = []
+    if _FRAGMENT_MARK.findall(_COUNTRY_FRAGMENT.sub("", text)):
+        errors.append(f"{where}: unbalanced [nl]/[be] fragment")
     for closing, tag in _TAG.findall(text):
         if tag.lower() not in _ALLOWED_TAGS:
             errors.append(f"{where}: tag <{closing}{tag}> is not neutral markup")
@@ -130,11 +170,23 @@ def _check_markup(text: str, where: str) -> list[str]:
     return errors
 
 
-def _check_roles(value: Any, where: str) -> list[str]:
+def _check_roles(value: Any, where: str, *, countries: bool = False) -> list[str]:
+    """Role names; with ``countries`` a key may end in ``@nl``/``@be`` (or be just ``@be``)."""
     if not isinstance(value, list | dict):
         return [f"{where}: must be a list or table of roles"]
-    names = [n.strip() for key in value for n in str(key).split(",")]
-    return [f"{where}: unknown role {n!r}" for n in names if n not in ROLE_VALUES]
+    errors = []
+    for key in value:
+        names, at, country = str(key).partition("@")
+        if at and (not countries or country not in COUNTRY_VALUES or country == "both"):
+            errors.append(f"{where}: bad country in {key!r} (use @nl or @be)")
+        if at and not names.strip():
+            continue
+        errors += [
+            f"{where}: unknown role {n.strip()!r}"
+            for n in names.split(",")
+            if n.strip() not in ROLE_VALUES
+        ]
+    return errors
 
 
 def _check_language(raw: Any, where: str) -> list[str]:
@@ -158,7 +210,7 @@ def _check_language(raw: Any, where: str) -> list[str]:
     if not isinstance(roles, dict):
         errors.append(f"{where}.roles: must be a table role = answer")
     else:
-        errors += _check_roles(roles, f"{where}.roles")
+        errors += _check_roles(roles, f"{where}.roles", countries=True)
         for key, text in roles.items():
             if not isinstance(text, str) or not text.strip():
                 errors.append(f"{where}.roles.{key}: empty answer")
@@ -207,12 +259,23 @@ def escape_amp(text: str) -> str:
     return _BARE_AMP.sub("&amp;", text.strip())
 
 
-def _role_answers(raw: Mapping[str, str]) -> dict[Role, str]:
+def _role_answers(
+    raw: Mapping[str, str],
+) -> tuple[dict[Role, str], dict[tuple[Role | None, Country], str]]:
     answers: dict[Role, str] = {}
+    per_country: dict[tuple[Role | None, Country], str] = {}
     for key, text in raw.items():
-        for name in key.split(","):
+        names, at, country = key.partition("@")
+        if at:
+            where = Country(country)
+            if not names.strip():
+                per_country[(None, where)] = escape_amp(text)
+            for name in filter(None, (n.strip() for n in names.split(","))):
+                per_country[(Role(name), where)] = escape_amp(text)
+            continue
+        for name in names.split(","):
             answers[Role(name.strip())] = escape_amp(text)
-    return answers
+    return answers, per_country
 
 
 def build_entry(raw: Mapping[str, Any]) -> Entry:
@@ -220,15 +283,16 @@ def build_entry(raw: Mapping[str, Any]) -> Entry:
     errors = entry_errors(raw)
     if errors:
         raise KnowledgeBaseError("; ".join(errors))
-    texts = {
-        lang: LanguageText(
+    texts = {}
+    for lang in LANGS:
+        by_role, by_country = _role_answers(raw[lang].get("roles", {}))
+        texts[lang] = LanguageText(
             question=raw[lang]["question"].strip(),
             paraphrases=tuple(p.strip() for p in raw[lang]["paraphrases"]),
             answer=escape_amp(raw[lang]["answer"]),
-            role_answers=_role_answers(raw[lang].get("roles", {})),
+            role_answers=by_role,
+            country_answers=by_country,
         )
-        for lang in LANGS
-    }
     audience = raw.get("audience")
     return Entry(
         id=raw["id"],

@@ -137,6 +137,7 @@ class Analyzer:
         self.stopwords = _stopwords()
         self.vocabulary: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
+        self._by_length: dict[int, list[str]] = {}
         self._repairs: dict[str, str] = {}
         self.set_vocabulary(vocabulary)
 
@@ -144,6 +145,11 @@ class Analyzer:
         synonym_words = {w for w in self.synonyms if not w.startswith(SYNONYM_PREFIX)}
         self.vocabulary = frozenset(words) | synonym_words
         self._vocab_list = sorted(w for w in self.vocabulary if len(w) >= MIN_REPAIR_LENGTH - 1)
+        # Candidates by length: an edit distance of at most 2 cannot bridge a bigger difference,
+        # so a word is only compared with words of about its length (most of the repair's time).
+        self._by_length: dict[int, list[str]] = {}
+        for w in self._vocab_list:
+            self._by_length.setdefault(len(w), []).append(w)
         self._repairs = {}
 
     def words(self, text: str) -> list[str]:
@@ -178,11 +184,16 @@ class Analyzer:
         if cached is not None:
             return cached
         limit = 1 if len(word) < 8 else 2
+        candidates = [
+            w
+            for size in range(len(word) - limit, len(word) + limit + 1)
+            for w in self._by_length.get(size, ())
+        ]
         matches = process.extract(
-            word, self._vocab_list, scorer=OSA.distance, score_cutoff=limit, limit=8
+            word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8
         )
         # Closest first; among equals the first plausible slip of the fingers wins.
-        matches.sort(key=lambda m: m[1])
+        matches.sort(key=lambda m: (m[1], m[0]))
         repaired = next((m[0] for m in matches if plausible_typo(word, m[0])), word)
         if len(self._repairs) < 50_000:  # bounded: queries are user input
             self._repairs[word] = repaired

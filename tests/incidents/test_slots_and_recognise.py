@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.incidents.model import Category
-from handlers.incidents.recognise import guess_category, looks_like_report
+from handlers.incidents.recognise import describes_incident, guess_category, looks_like_report
 from handlers.incidents.reminders import first_slot_at, next_slot_at
 
 DUE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -47,6 +47,7 @@ def test_next_slot_refuses_a_non_positive_period() -> None:
     ("text", "category"),
     [
         ("Ik heb op een link geklikt in een mail", Category.PHISHING),
+        ("ik heb op een linkje geklikt en mijn wachtwoord ingevuld", Category.PHISHING),
         ("Verdachte mail met een bijlage", Category.PHISHING),
         (
             "alle bestanden zijn versleuteld en er staat een losgeld-bericht",
@@ -73,11 +74,8 @@ def test_category_is_only_guessed_when_unambiguous(text: str, category: Category
     [
         "ik wil iets melden",
         "Ik wil graag een incident melden",
-        "ik heb op een link geklikt",
         "I want to report an incident",
         "how do I report phishing?",
-        "mijn laptop is kwijt",
-        "I clicked a link in an email",
     ],
 )
 def test_report_intent_is_recognised(text: str) -> None:
@@ -85,7 +83,28 @@ def test_report_intent_is_recognised(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb op een link geklikt",
+        "ik heb net op een linkje geklikt en mijn wachtwoord ingevuld",
+        "mijn laptop is kwijt",
+        "I clicked a link in an email",
+        "we zijn gehackt",
+        "ik wil melden dat ik op een linkje heb geklikt",
+        "mijn gsm is gestolen",
+        "alle bestanden zijn versleuteld",
+    ],
+)
+def test_described_incidents_are_recognised_and_left_to_the_advice(text: str) -> None:
+    """A description gets the situation's advice *and* the report offer from the question
+    answering (tests/qa/test_situations.py), so the bare intake offer stays out of the way."""
+    assert describes_incident(text)
+    assert not looks_like_report(text)
+
+
+@pytest.mark.parametrize(
     "text", ["wat is NIS2?", "wanneer is de volgende training?", "wat moet de raad weten", "hallo"]
 )
 def test_questions_are_left_to_others(text: str) -> None:
     assert not looks_like_report(text)
+    assert not describes_incident(text)

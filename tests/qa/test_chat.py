@@ -73,7 +73,8 @@ def test_employee_with_a_stolen_laptop_gets_practical_steps(bot: Harness) -> Non
     said = bot.say(employee, "my work laptop was stolen from my car")
     assert "police" in said.text.lower()
     assert "Source:" in said.text
-    assert not said.choices
+    # A situation: the advice and the offer to report it, nothing else (issue 12).
+    assert said.choices == [("/melden", "Yes, report an incident")]
 
 
 def test_swimming_pool_gets_an_honest_dont_know_with_the_forward_choice(bot: Harness, db) -> None:  # type: ignore[no-untyped-def]
