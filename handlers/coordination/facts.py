@@ -68,6 +68,7 @@ class CollegeFact:
     role: str
     deadline: date
     certified_on: date | None = None
+    enrolled_on: date | None = None  # a member enrolled after a period is not counted in it
 
 
 @dataclass(frozen=True, slots=True)

@@ -332,6 +332,9 @@ def _training(
 def _college(facts: list[CollegeFact] | tuple[CollegeFact, ...], day: date) -> CollegeFigures:
     certified = pending = due_soon = overdue = 0
     open_deadlines = []
+    # Only members enrolled on that day, like the staff figures: a past quarter's report does not
+    # count an alderman who came into the bot after it.
+    facts = [m for m in facts if m.enrolled_on is None or m.enrolled_on <= day]
     for member in facts:
         if member.certified_on is not None and member.certified_on <= day:
             certified += 1
@@ -397,6 +400,8 @@ def _actions(
         action = Action("incident", line.incident.reference, due, late)
         found.append(((-late, 0, line.incident.reference), action))
     for member in college or ():
+        if member.enrolled_on is not None and member.enrolled_on > day:
+            continue
         if (member.certified_on is None or member.certified_on > day) and member.deadline < day:
             late = (day - member.deadline).days
             found.append(

@@ -133,6 +133,7 @@ def college_facts(
             role=member.role,
             deadline=duty.deadline,
             certified_on=duty.certificate.obtained_on if duty.certificate else None,
+            enrolled_on=local_date(member.created_at, organisation.timezone),
         )
         for member, duty, _assumed in training_service.college_duties(session, organisation, today)
     )

@@ -182,3 +182,15 @@ def test_periods_parse_and_the_summary_is_due_on_the_first_working_day() -> None
     assert summary_due(Period(2027, 1), country="be", timezone="Europe/Brussels", wall=nine) == utc(
         2027, 4, 1, 7
     )
+
+
+def test_a_past_quarter_counts_only_college_members_enrolled_by_its_end() -> None:
+    from dataclasses import replace
+
+    facts = org_facts()
+    late = replace(facts.college[0], person_id=99, name="Nieuw", enrolled_on=date(2026, 11, 1))
+    with_newcomer = replace(facts, college=(*facts.college, late))
+    q3 = compute(with_newcomer, Q3, AS_OF).college
+    assert q3 is not None and q3.members == 4  # enrolled after 30 Sep: not in Q3's figures
+    q4 = compute(with_newcomer, Period(2026, 4), utc(2026, 12, 7)).college
+    assert q4 is not None and q4.members == 5
