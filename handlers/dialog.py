@@ -20,6 +20,7 @@ later (``schedules.dialog_idle``).
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,9 @@ class Dialog(Generic[S]):
     on_expire: HookFn | None = None  # runs in the idle job when the dialog expires
     remind_after: timedelta | None = None  # None: the organisation-wide setting
     expire_after: timedelta | None = None
+    #: States whose choices are the person's own data next to free text (keep my name "Eva
+    #: Employee" or type a new one): only the number or the whole label picks a choice there.
+    exact_states: frozenset[S] = frozenset()
 
     def ask(self, state: S) -> Callable[[AskFn], AskFn]:
         def register(fn: AskFn) -> AskFn:
@@ -142,25 +146,169 @@ def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) 
     return [reply]
 
 
-def match_choice(choices: list[list[str]], answer_text: str, choice: str | None) -> str | None:
-    """A button value, a number ("2") or the label's text ("Engels") picks a choice."""
+@dataclass(frozen=True)
+class ChoiceMatch:
+    """What an answer picked: one value, or several that fit equally well (ask again)."""
+
+    value: str | None = None
+    ambiguous: tuple[tuple[str, str], ...] = ()  # (value, label) of the equally good candidates
+
+
+_YES_WORDS = frozenset(
+    [
+        "ja",
+        "j",
+        "yes",
+        "y",
+        "jawel",
+        "jazeker",
+        "zeker",
+        "klopt",
+        "ok",
+        "oke",
+        "okay",
+        "yep",
+        "yup",
+        "inderdaad",
+        "sure",
+        "yeah",
+        "jep",
+    ]
+)
+_NO_WORDS = frozenset(["nee", "neen", "n", "no", "nope", "nah", "neeje", "nee hoor", "no thanks"])
+_STOPWORDS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "of",
+        "en",
+        "van",
+        "voor",
+        "in",
+        "op",
+        "aan",
+        "te",
+        "ik",
+        "je",
+        "mijn",
+        "the",
+        "a",
+        "an",
+        "or",
+        "and",
+        "to",
+        "of",
+        "my",
+        "i",
+    ]
+)
+#: rapidfuzz score (0-100) from which a typo still counts as the word or label meant.
+FUZZY_CUTOFF = 80
+#: Longer answers are free text, not a choice (a step may take text, e.g. "which service?").
+MAX_CHOICE_WORDS = 3
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\w]+", text) if w]
+
+
+def _polarity(value: str, label: str) -> str | None:
+    first = (_words(_fold(label)) or [""])[0]
+    if value in ("yes", "ja") or first in ("ja", "yes"):
+        return "yes"
+    if value in ("no", "nee") or first in ("nee", "no"):
+        return "no"
+    return None
+
+
+def _narrow(candidates: list[tuple[str, str]], size: int) -> list[tuple[str, str]]:
+    """Several fit: prefer the ones whose label is as short as the answer ("verstuur" is
+    "Versturen", not "Versturen, zonder mijn naam …")."""
+    if len(candidates) <= 1:
+        return candidates
+    same = [c for c in candidates if len(_words(_fold(c[1]))) == size]
+    return same if len(same) == 1 else candidates
+
+
+def resolve_choice(
+    choices: list[list[str]], answer_text: str, choice: str | None, *, loose: bool = True
+) -> ChoiceMatch:
+    """A button value, a number, the label's text, a yes/no word, a unique prefix or word of a
+    label, or a small typo of one (rapidfuzz) picks a choice; several equally good: ambiguous."""
     values = [value for value, _ in choices]
     if choice is not None:
-        return choice if choice in values else None
+        return ChoiceMatch(choice if choice in values else None)
     text = _fold(answer_text)
     if not text:
-        return None
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return choices[int(text) - 1][0]
-    for value, label in choices:
+        return ChoiceMatch()
+    if text.isdigit():
+        number = int(text)
+        return ChoiceMatch(choices[number - 1][0] if 1 <= number <= len(choices) else None)
+    pairs = [(value, label) for value, label in choices]
+    for value, label in pairs:
         if text in (_fold(label), _fold(value)):
-            return value
-    return None
+            return ChoiceMatch(value)
+    words = [w for w in _words(text) if w not in _STOPWORDS]
+    if not loose or not words or len(_words(text)) > MAX_CHOICE_WORDS:
+        return ChoiceMatch()
+    # Yes and no, in both languages, when exactly one option means it.
+    polarity = "yes" if text in _YES_WORDS else "no" if text in _NO_WORDS else None
+    if polarity is not None:
+        meant = [p for p in pairs if _polarity(*p) == polarity]
+        if len(meant) == 1:
+            return ChoiceMatch(meant[0][0])
+    size = len(_words(text))
+    levels = (
+        # the start of a label ("ernst", "verstuur", "iets wijz")
+        lambda label: len(text) >= 2 and label.startswith(text),
+        # every word typed is (the start of) a word of the label ("deels", "geen", "zonder naam")
+        lambda label: all(
+            any(lw == w or (len(w) >= 3 and lw.startswith(w)) for lw in _words(label))
+            for w in words
+        ),
+        # a small typo of the label or of each of its words ("ernstg", "gedeeltelijk" typos)
+        lambda label: _fuzzy(text, words, label),
+    )
+    for fits in levels:
+        found = _narrow([p for p in pairs if fits(_fold(p[1]))], size)
+        if len(found) == 1:
+            return ChoiceMatch(found[0][0])
+        if found:
+            return ChoiceMatch(ambiguous=tuple(found))
+    return ChoiceMatch()
+
+
+def _fuzzy(text: str, words: list[str], label: str) -> bool:
+    from rapidfuzz import fuzz
+
+    if len(text) >= 4 and fuzz.ratio(text, label) >= FUZZY_CUTOFF:
+        return True
+    label_words = [w for w in _words(label) if w not in _STOPWORDS]
+    return all(
+        len(w) >= 4 and any(fuzz.ratio(w, lw) >= FUZZY_CUTOFF for lw in label_words) for w in words
+    )
+
+
+def match_choice(choices: list[list[str]], answer_text: str, choice: str | None) -> str | None:
+    """The picked value, or None (nothing, or several equally good: see ``resolve_choice``)."""
+    return resolve_choice(choices, answer_text, choice).value
 
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).rstrip(".!")
+
+
+def _ambiguous_hint(ctx: Context, match: ChoiceMatch) -> str:
+    options = "; ".join(
+        f"{n}. {label}" for n, (_value, label) in enumerate(match.ambiguous, start=1)
+    )
+    return ctx.t(
+        "That fits more than one option: {options}. Type more of the words, or the option's "
+        "number in the list below.",
+        options=options,
+    )
 
 
 def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | None) -> list[Reply]:
@@ -169,7 +317,9 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
         dialogs.close_dialog(session=ctx.session, state=row)
         return [Reply(plain(ctx.t("That conversation no longer exists; please start again.")))]
     state = _state_of(dialog, row)
-    picked = match_choice(row.choices, text, choice) if row.choices else None
+    loose = state not in dialog.exact_states
+    match = resolve_choice(row.choices, text, choice, loose=loose) if row.choices else ChoiceMatch()
+    picked = match.value
     if choice is not None and picked is None:
         return [
             Reply(plain(ctx.t("That button belongs to an earlier question."))),
@@ -184,7 +334,9 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
     if isinstance(outcome, Retry):
         reply = _prompt(ctx, dialog, row)
         dialogs.save_dialog(session=ctx.session, state=row)
-        return [Reply(plain(outcome.message)), reply]
+        # An answer that fitted several options: say which, instead of "choose one of the options".
+        message = _ambiguous_hint(ctx, match) if match.ambiguous else outcome.message
+        return [Reply(plain(message)), reply]
     if isinstance(outcome, Finish):
         dialogs.close_dialog(session=ctx.session, state=row)
         return [outcome.reply] if outcome.reply else []

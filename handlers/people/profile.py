@@ -28,7 +28,14 @@ class ProfileState(Enum):
     LANGUAGE = "language"
 
 
-profile = Dialog("profile", ProfileState, first=ProfileState.NAME, title=N_("your profile"))
+profile = Dialog(
+    "profile",
+    ProfileState,
+    first=ProfileState.NAME,
+    title=N_("your profile"),
+    # "Keep" is the current name or department: a new one typed must never read as a choice.
+    exact_states=frozenset({ProfileState.NAME, ProfileState.DEPARTMENT}),
+)
 KEEP, SKIP = "keep", "skip"
 LANGUAGE_CHOICES = (Choice("nl", "Nederlands"), Choice("en", "English"))
 
