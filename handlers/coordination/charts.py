@@ -152,6 +152,10 @@ def incidents_per_month(figures: Figures, language: str, max_categories: int = 6
 
 
 def training_compliance(figures: Figures, language: str) -> bytes:
+    return _png(training_figure(figures, language))
+
+
+def training_figure(figures: Figures, language: str) -> Figure:
     """A line: the share of staff up to date with training at the end of each quarter."""
     figure = _figure()
     axes = figure.add_subplot()
@@ -159,11 +163,12 @@ def training_compliance(figures: Figures, language: str) -> bytes:
     points = [(quarter_label(q, language), p) for q, p in figures.compliance_series]
     known = [(label, value) for label, value in points if value is not None]
     axes.set_ylim(0, 105)
+    # The quarters on the axis also when there is nothing to draw (not matplotlib's 0.0 … 1.0).
+    axes.set_xticks(range(len(points)), [label for label, _v in points])
+    axes.set_xlim(-0.5, len(points) - 0.5)
     if not known:
         _empty(axes, language)
     else:
-        axes.set_xticks(range(len(points)), [label for label, _v in points])
-        axes.set_xlim(-0.5, len(points) - 0.5)
         xs = [i for i, (_label, value) in enumerate(points) if value is not None]
         ys = [value for _label, value in known]
         axes.plot(xs, ys, marker="o", markersize=10, linewidth=4, color=PALETTE[0])
@@ -177,7 +182,7 @@ def training_compliance(figures: Figures, language: str) -> bytes:
                 fontsize=TICK,
             )
     axes.tick_params(axis="x", labelrotation=30)
-    return _png(figure)
+    return figure
 
 
 def deadlines_met_missed(figures: Figures, language: str) -> bytes:

@@ -160,3 +160,10 @@ def test_incident_chart_legend_names_each_category_once_and_covers_no_bar(langua
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     box, plot = legend.get_window_extent(renderer), figure.axes[0].get_window_extent(renderer)
     assert not box.overlaps(plot)  # the legend sits outside the plot: it hides no bar
+
+
+def test_an_empty_training_chart_still_names_the_quarters() -> None:
+    empty = compute(org_facts(training=()), Q3, AS_OF)
+    figure = charts.training_figure(empty, "nl")
+    ticks = [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    assert ticks[0] == "K4 2024" and ticks[-1] == "K3 2026" and len(ticks) == 8
