@@ -19,7 +19,7 @@ from handlers.messages import Inbound
 from handlers.reply import Reply, markup, plain
 from handlers.settings import FeatureSettings
 from handlers.text import MAX_MESSAGE_CHARS
-from storage import dialogs, kv, people
+from storage import buttons, dialogs, kv, people
 
 #: Free-text features (questions, "ik wil iets melden"), asked in order; the first answer wins.
 FreeTextHandler = Callable[[Context, str], list[Reply] | None]
@@ -79,7 +79,7 @@ def route(ctx: Context, text: str, choice: str | None) -> list[Reply]:
     if choice is not None and choice.startswith("/"):
         parsed = parse_command(choice)  # a button outside a dialog carries a command
     if parsed is None and choice is None:
-        parsed = _standalone_choice(ctx, text)
+        parsed = _standalone_choice(ctx, text) or _room_number(ctx, text)
     if parsed is not None:
         return run_command(ctx, *parsed)
     if not text:
@@ -199,6 +199,21 @@ def _standalone_choice(ctx: Context, text: str) -> tuple[str, list[str]] | None:
         return None
     value = dialog_engine.match_choice(json.loads(stored), text, None)
     return parse_command(value) if value else None
+
+
+def _room_number(ctx: Context, text: str) -> tuple[str, list[str]] | None:
+    """In a room on a platform without buttons (Matrix), a bare number answers the numbered
+    choices of the bot's message just above it (the incident alert's "1. Significant: yes")."""
+    event = ctx.event
+    if event is None or not event.chat_is_group or event.platform == "telegram":
+        return None
+    if not text.strip().isdigit():
+        return None
+    offered = buttons.latest_choices(
+        session=ctx.session, platform=event.platform, chat_id=event.chat_id
+    )
+    value = dialog_engine.match_choice(offered, text, None) if offered else None
+    return parse_command(value) if value and value.startswith("/") else None
 
 
 def _too_long(ctx: Context, text: str) -> Reply:

@@ -40,3 +40,17 @@ def offered_choice_values(
 
 def _values(payload: dict[str, Any]) -> set[str]:
     return {str(pair[0]) for pair in payload.get("choices", []) if pair}
+
+
+def latest_choices(*, session: Session, platform: str, chat_id: str) -> list[list[str]]:
+    """The choices of the bot's latest message in ``chat_id`` ([] when that message had none):
+    on text-only platforms a number typed in a room answers the message just above it."""
+    latest = session.exec(
+        select(OutboxMessage.payload)
+        .where(OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
+    return [[str(pair[0]), str(pair[1])] for pair in latest.get("choices", []) if len(pair) >= 2]

@@ -102,3 +102,33 @@ def test_a_new_name_is_never_read_as_keeping_the_old_one(engine, features, clock
     with unit_of_work(engine) as session:
         (found,) = people.list_people(session=session, organisation_id=org)
     assert found.name == "Eva"
+
+
+def test_a_number_typed_in_a_matrix_ismt_room_answers_the_alert(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
+    from storage import rooms
+    from storage.db import unit_of_work
+    from tests.incidents.chat_helpers import report_phishing
+
+    bot = Harness(engine, features, clock)
+    t = town(bot, ismt_room=False)
+    room = "!ismt:example.org"
+    with unit_of_work(engine) as session:
+        rooms.link_room(
+            session=session,
+            organisation_id=t.org,
+            purpose="ismt",
+            platform="matrix",
+            chat_id=room,
+            now=clock.now,
+        )
+    member = bot.person(Role.ISMT, org_id=t.org, name="Iris Ismt", platform="matrix")
+    report_phishing(bot, t.employee)
+    (alert,) = bot.outbox_for(room)
+    assert "kies een van de opties hieronder (het nummer typen mag ook)" in alert
+    assert "knoppen" not in alert  # no buttons on Matrix
+    said = bot.say(member, "1", group=room, platform="matrix")
+    assert "is significant, besloten door Iris Ismt" in said.text
+    assert incidents(bot)[-1].significant is True
+    # The number answered the alert just above; now the latest message has no choices.
+    assert bot.say(member, "2", group=room, platform="matrix").replies == []
+    assert incidents(bot)[-1].significant is True
