@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import subprocess
+import sys
 import unicodedata
 from datetime import UTC, datetime
 
@@ -135,3 +137,20 @@ def test_the_terminal_chat_prints_names_as_text() -> None:
     printed = out.getvalue()
     assert not FORBIDDEN & set(printed)
     assert "Gemeld door Eva\\u202e\\x1b]0;pwned" in printed and "Kies \\x1b]0;pwned" in printed
+
+
+def test_the_terminal_chat_cleans_the_name_it_is_given(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``nis2bot chat --name`` is typed by a person too: the same rule, and nothing raw printed."""
+    env = {"NIS2BOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--name", HOSTILE_NAME.replace("\x00", "")],
+        input="/profiel\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not FORBIDDEN & set(done.stdout)
+    assert "je bent Eva de Vriesx (medewerker)" in done.stdout
+    assert "1) Eva de Vriesx" in done.stdout  # the stored name, offered to keep

@@ -34,7 +34,7 @@ from handlers.people.demo import (
 from handlers.people.roles import parse_role, role_label
 from handlers.people.session import welcome_back
 from handlers.reply import to_plain_text
-from handlers.text import terminal_safe
+from handlers.text import clean_name, terminal_safe
 from storage import organisations, people
 from storage.db import unit_of_work
 from storage.enums import Platform, Role
@@ -155,11 +155,12 @@ class ConsoleChat:
         self.runtime: Runtime = build_runtime(
             settings, {PLATFORM: self.transport}, engine=engine, demo_mode=org_slug == DEMO_SLUG
         )
-        self.org_slug, self.role, self.name = org_slug, role, name
+        # --name is typed by the person: cleaned by the rule of every platform's names.
+        self.org_slug, self.role, self.name = org_slug, role, clean_name(name) or None
         self.language, self.unenrolled = language, unenrolled
 
     def say(self, line: str) -> None:
-        self.stdout.write(line + "\n")
+        self.stdout.write(terminal_safe(line) + "\n")
         self.stdout.flush()
 
     def become(
