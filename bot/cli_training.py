@@ -142,6 +142,7 @@ def register_listings(training: click.Group) -> None:
     def training_compliance(obj, org_slug: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         """Compliance per department (own policy, not law) and the number overdue."""
         from bot.app import open_database
+        from handlers.text import terminal_safe
         from handlers.training import service
         from handlers.training.compliance import compliance_report
         from storage.db import unit_of_work
@@ -174,7 +175,9 @@ def register_listings(training: click.Group) -> None:
             click.echo(json.dumps(rows, indent=2))
             return
         columns = ["department", "total", "trained", "new", "overdue", "percent"]
-        widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+        # Department names were typed by people: text for the terminal, never escape codes.
+        cells = [{c: terminal_safe(str(r[c]), keep_newlines=False) for c in columns} for r in rows]
+        widths = {c: max(len(c), *(len(cell[c]) for cell in cells)) for c in columns}
         click.echo("  ".join(c.ljust(widths[c]) for c in columns))
-        for row in rows:
-            click.echo("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+        for cell in cells:
+            click.echo("  ".join(cell[c].ljust(widths[c]) for c in columns))

@@ -109,12 +109,14 @@ def test_person_list_shows_old_hostile_names_as_text(cli, db_url, clock) -> None
         org = organisations.organisation_by_slug(session=session, slug="gent").id
         people.create_person(
             session=session, organisation_id=org, name=LEGACY_NAME, role="employee",
-            language="nl", now=clock(),
+            language="nl", now=clock(), department=LEGACY_NAME,
         )  # fmt: skip
     engine.dispose()
     table = cli("person", "list", "--org", "gent").output
     assert not FORBIDDEN & set(table)
     assert "Eva\\u202e\\x1b]0;pwned\\x07\\x1b[31;1m de\\u200b Vries\\x9b2J\\u2066x" in table
+    compliance = cli("training", "compliance", "--org", "gent").output
+    assert not FORBIDDEN & set(compliance) and "Eva\\u202e" in compliance
     # the JSON form stays the stored value (escaped by JSON where JSON escapes)
     [listed] = json.loads(cli("person", "list", "--org", "gent", "--json").output)
     assert listed["name"] == LEGACY_NAME
