@@ -42,12 +42,16 @@ def clean_text(raw: str | None) -> str:
     newlines and tabs), trimmed."""
     if not raw:
         return ""
+    if raw.isprintable() and unicodedata.is_normalized("NFC", raw):
+        return raw.strip()  # the common case: no control, format or unassigned character at all
     without_sequences = _ESCAPE_SEQUENCE.sub("", raw)
     normalised = unicodedata.normalize("NFC", without_sequences)
     kept = [
         ch
         for ch in normalised
-        if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED_CATEGORIES
+        if ch.isprintable()  # quick: printable characters are never dropped
+        or ch in "\n\t"
+        or unicodedata.category(ch) not in _DROPPED_CATEGORIES
     ]
     return "".join(kept).strip()
 
