@@ -76,10 +76,25 @@ async def send_outbound(client: AsyncClient, message: Outbound) -> DeliveryResul
     return DeliveryResult(external_id=event_ids[0] if event_ids else None)
 
 
+async def learn_members_devices(client: AsyncClient, room_id: str) -> None:
+    """Encrypted room: know the devices of every member, the invited ones included, before the
+    room key is shared. nio asks only for joined members; a person the bot invited (a direct chat
+    it opened) would otherwise never get the key to the messages sent before they joined."""
+    room = client.rooms.get(room_id)
+    if client.olm is None or room is None or not room.encrypted:
+        return
+    unknown = {u for u in room.users if u != client.user_id and u not in client.device_store.users}
+    if unknown:
+        client.olm.users_for_key_query.update(unknown)
+    if client.should_query_keys:
+        await client.keys_query()
+
+
 async def send_event(
     client: AsyncClient, room_id: str, content: dict[str, Any], outbox_id: int, part: int
 ) -> str:
     try:
+        await learn_members_devices(client, room_id)
         answer = await client.room_send(
             room_id,
             "m.room.message",

@@ -5,6 +5,7 @@ decrypted, no UNSIGNED_SENDER_DEVICE, shield NONE, no identity warning."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -200,5 +201,87 @@ def test_restart_and_new_device_keep_the_identity_and_a_replayed_batch_breaks_no
                 assert bot.transport.client.device_id in status["devices"]
                 assert all(d["signed_by_owner"] for d in status["devices"].values()), status
                 assert first["devices"].keys() <= status["devices"].keys()
+
+    run(main())
+
+
+def test_a_standby_on_another_disk_takes_over_the_encrypted_room(
+    synapse: SynapseServer, engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Leader failover: the leader dies without flushing anything; the standby (same database,
+    its own empty disk) answers in the encrypted room and the employee reads it, no warning."""
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    enrol(engine, make_org(engine, "ede"), anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    leader = e2ee_settings(synapse, bot_user, tmp_path / "leader")
+    standby = e2ee_settings(synapse, bot_user, tmp_path / "standby")
+    bot_id = bot_user.user_id
+
+    async def main() -> None:
+        async with ElementLike(anna_user) as anna:
+            bot = Bot(leader, engine)
+            await bot.__aenter__()
+            room = (await anna.call("openDirectChat", invite=bot_id))["room_id"]
+            await anna.call("messages", roomId=room, sender=bot_id, count=1)
+            await say_and_wait(anna, room, bot_id, "!wie")
+            bot.transport.crypto = None  # a killed process saves nothing at the end
+            await bot.crash()
+            assert not (tmp_path / "standby" / "matrix-crypto").exists()
+            async with Bot(standby, engine) as took_over:
+                reply = await say_and_wait(anna, room, bot_id, "!help")
+                assert "!melden" in reply["body"]
+                status = await anna.call("userStatus", userId=bot_id)
+                assert not status["needs_user_approval"]
+                assert list(status["devices"]) == [bot_user.device_id]  # the same device
+                assert took_over.transport.stats["undecryptable"] == 0
+
+    run(main())
+
+
+@pytest.fixture(scope="module")
+def encrypting_synapse(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A homeserver that encrypts every new room, as many government homeservers do."""
+    server = SynapseServer(
+        tmp_path_factory.mktemp("synapse-encrypting"),
+        extra_config={"encryption_enabled_by_default_for_room_type": "all"},
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_homeserver_that_encrypts_every_room(
+    encrypting_synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    synapse, engine = encrypting_synapse, sqlite_engine
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    piet_user = synapse.make_user("piet")
+    org_id = make_org(engine, "ede")
+    enrol(engine, org_id, anna_user.user_id, Role.EMPLOYEE, name="Anna")
+    bot_id = bot_user.user_id
+
+    async def main() -> None:
+        # Encryption off: the room the bot opens comes out encrypted; it leaves it and says why
+        # in the log, and does not try again for Anna.
+        async with Bot(bot_settings(synapse, bot_user, tmp_path / "off"), engine) as bot:
+            await bot.wait_for(lambda: bot.transport.stats["encrypted_rooms"] == 1)
+            assert bot.transport.stats["direct_rooms_created"] == 1
+            bot.transport.direct.wake()
+            await asyncio.sleep(1.0)
+            assert bot.transport.stats["direct_rooms_created"] == 1
+        # Encryption on: someone enrolled now gets a direct chat (encrypted by the homeserver)
+        # whose every message their strict client reads without a warning.
+        enrol(engine, org_id, piet_user.user_id, Role.EMPLOYEE, name="Piet")
+        settings = e2ee_settings(synapse, bot_user, tmp_path / "on")
+        async with ElementLike(piet_user) as piet, Bot(settings, engine) as bot:
+            opened = await piet.call("acceptInvite", **{"from": bot_id})
+            assert opened["direct"]
+            [hello] = await piet.call("messages", roomId=opened["room_id"], sender=bot_id, count=1)
+            assert_trusted([hello])
+            assert "Hallo Piet" in hello["body"]
+            reply = await say_and_wait(piet, opened["room_id"], bot_id, "!wie")
+            assert "Piet" in reply["body"]
+            assert bot.transport.stats["undecryptable"] == 0
 
     run(main())
