@@ -8,12 +8,13 @@ from sqlmodel import select
 from handlers.control.figures import control_figures
 from handlers.coordination.periods import Period
 from handlers.coordination.service import figures_for
+from handlers.reply import to_plain_text
 from schedules.jobs import run_job
 from storage import organisations
 from storage.db import unit_of_work
 from storage.incident_models import Incident
 from storage.models import OutboxMessage
-from tests.control.helpers import audit_actions, count_rows, town
+from tests.control.helpers import audit_actions, count_rows, town, utc
 from tests.harness import Harness
 
 
@@ -222,3 +223,53 @@ def test_a_lead_is_told_when_nobody_of_an_audience_is_reached(engine, features) 
     assert "Niemand" not in said.text
     said = bot.say(lead, "/oefening volgende")  # T+3:00, for the college: nobody
     assert "0 chat(s)" in said.text and "Niemand van het college was bereikbaar" in said.text
+
+
+def test_the_council_report_section_shows_the_exercise_and_its_lessons(engine, features) -> None:  # type: ignore[no-untyped-def]
+    from handlers.control.report import council_section
+
+    t = town(engine, features)
+    bot = t.bot
+    with unit_of_work(engine) as session:
+        org = organisations.organisation_by_slug(session=session, slug="demo")
+        empty = council_section(
+            session=session,
+            organisation=org,
+            period=Period(2026, 4),
+            as_of=t.clock(),
+            language="nl",
+        )
+    assert "Geen oefening dit kwartaal." in empty
+    bot.say(t.coordinator, "/oefening start ransomware snel")
+    bot.say(t.coordinator, "/oefening stop")
+    bot.say(t.ismt, "/oefening les Back-up offline bewaren; Ivo Ismt; 2027-01-31")
+    bot.say(t.mayor, "/oefening les Woordvoerder vooraf aanwijzen")
+    bot.say(t.coordinator, "/oefening afsluiten")
+    bot.say(t.coordinator, "/actie A2 klaar")
+    t.clock.now = utc(2027, 1, 4, 8, 0)  # the first working day of Q1: the Q4 report
+    with unit_of_work(engine) as session:
+        org = organisations.organisation_by_slug(session=session, slug="demo")
+        text = to_plain_text(
+            council_section(
+                session=session,
+                organisation=org,
+                period=Period(2026, 4),
+                as_of=t.clock(),
+                language="nl",
+            )
+        )
+        english = to_plain_text(
+            council_section(
+                session=session,
+                organisation=org,
+                period=Period(2026),
+                as_of=t.clock(),
+                language="en",
+            )
+        )
+    assert "• Ransomware op een fileserver (23 nov 2026), geleerde lessen:" in text
+    assert "○ A1 Back-up offline bewaren · Ivo Ismt · uiterlijk 31 jan 2027" in text
+    assert "✓ A2 Woordvoerder vooraf aanwijzen · Carla Coördinator · afgerond" in text
+    assert "1 open; 1 afgerond en 2 nieuw dit kwartaal." in text
+    assert "• Ransomware on a file server (23 Nov 2026), lessons learned:" in english
+    assert "new this year" in english
