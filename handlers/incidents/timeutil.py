@@ -40,12 +40,14 @@ def add_hours(moment: datetime, hours: float) -> datetime:
 def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     """A wall time in ``tz`` as an aware datetime, normalised so it really exists.
 
-    A wall time skipped by the spring DST change (02:30 on the last Sunday of March) moves forward
-    by the gap (03:30). A wall time that occurs twice in autumn takes the *first* occurrence
-    (fold=0): the earlier moment, so a deadline computed from it is never later than the law's.
+    "Never later": of the moments a wall time can mean, the earliest. A wall time that occurs twice
+    in autumn takes the *first* occurrence. A wall time skipped by the spring DST change (02:30 on
+    the last Sunday of March) is read with the offset after the change, i.e. as 01:30 before it:
+    the earlier of its two readings, so a deadline computed from it is never later than the law's.
     """
-    candidate = naive.replace(tzinfo=tz, fold=0)
-    return candidate.astimezone(UTC).astimezone(tz)
+    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    second = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return min(first, second).astimezone(tz)
 
 
 def add_months(moment: datetime, months: int, tz: ZoneInfo) -> datetime:

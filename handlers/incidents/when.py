@@ -163,8 +163,28 @@ def _clean(text: object) -> str | None:
     return text
 
 
+_HALF_DIGIT = re.compile(r"\bhalf\s+(\d{1,2})\b(?!\s*[:.u]\d)")
+_FILLERS = re.compile(r"\b(?:rond|omstreeks|ongeveer|tegen|around|about|approximately)\s+")
+_ANY_PART = re.compile(r"nacht|ochtend|morgen|middag|avond|night|morning|evening|afternoon")
+
+
+def _half(hour: int, text: str) -> str:
+    """ "half drie" is 2:30 on a 12-hour clock; said without a day part it means the afternoon
+    (14:30) for 1 to 6, the working day's reading ("gisteren om half drie" is not 02:30)."""
+    hour = (hour - 1) or 12
+    if not _ANY_PART.search(text) and 1 <= hour <= 6:
+        hour += 12
+    return f"{hour}:30"
+
+
 def _normalise_times(text: str) -> str:
-    text = _HALF_HOUR.sub(lambda m: f"{(_NUMBER_WORDS[m.group(1)] - 1) or 12}:30", text)
+    text = re.sub(r"\bgister\b", "gisteren", text)
+    text = re.sub(r"\b(?:afgelopen|jongstleden|jl)\s+(?=\w)", "", text)
+    text = _FILLERS.sub("", text)
+    text = _HALF_HOUR.sub(lambda m: _half(_NUMBER_WORDS[m.group(1)], text), text)
+    text = _HALF_DIGIT.sub(
+        lambda m: _half(int(m.group(1)), text) if 1 <= int(m.group(1)) <= 12 else m.group(0), text
+    )
     text = re.sub(r"\b(\d{1,2})\s*[uh]\s*(\d{2})\b", r"\1:\2", text)  # 14u30, 14h30
     text = re.sub(r"\b(\d{1,2})\s*u\b", r"\1:00", text)  # 14u (Flemish)
     text = re.sub(r"\b(\d{1,2}:\d{2})\s*uur\b", r"\1", text)  # 14:00 uur
@@ -304,6 +324,22 @@ def _check(moment: datetime, now_local: datetime, tz: ZoneInfo) -> datetime | Pa
     return moment
 
 
+_BARE_TIME = re.compile(r"^(?:(?:om|at) )?(\d{1,2}):(\d{2})$")
+
+
+def _bare_time(hour: int, minute: int, now_local: datetime, tz: ZoneInfo) -> datetime | ParseError:
+    """ "02:45": today at that wall time (the earliest reading, see ``localize``), or yesterday's
+    when that is still to come. Read here rather than by dateparser, which refuses a time in the
+    autumn hour that occurs twice."""
+    if hour > 23 or minute > 59:
+        return _error(ParseErrorReason.UNPARSABLE)
+    naive = datetime.combine(now_local.date(), time(hour, minute))
+    moment = localize(naive, tz)
+    if moment.astimezone(UTC) > now_local.astimezone(UTC) + CLOCK_SKEW:
+        moment = localize(naive - timedelta(days=1), tz)
+    return _check(moment, now_local, tz)
+
+
 def parse_when(text: str, *, now: datetime, timezone: str) -> datetime | ParseError:
     """When the incident was noticed, as an aware datetime in ``timezone``, or a ParseError.
 
@@ -332,6 +368,9 @@ def _parse(text: str, now_local: datetime, tz: ZoneInfo, timezone: str) -> datet
     if re.fullmatch(r"[\d\s]+", cleaned):
         return _error(ParseErrorReason.UNPARSABLE)  # bare numbers ("12") are too ambiguous
     normalised = _normalise_times(cleaned)
+    bare = _BARE_TIME.match(normalised)
+    if bare is not None:
+        return _bare_time(int(bare.group(1)), int(bare.group(2)), now_local, tz)
     normalised, part = _day_expression(normalised)
     normalised, last_week_day = _last_week(normalised)
     parsed = _dateparser(normalised, now_local, timezone)

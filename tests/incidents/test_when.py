@@ -113,10 +113,12 @@ def test_ago_is_elapsed_time_across_spring_forward() -> None:
     assert got.isoformat() == "2026-03-29T01:30:00+01:00"
 
 
-def test_wall_time_in_the_skipped_hour_moves_forward() -> None:
+def test_wall_time_in_the_skipped_hour_takes_the_earlier_reading() -> None:
+    # "Never later" (issue 13): 02:30 did not exist that night; of its two readings (01:30 UTC with
+    # the old offset, 00:30 UTC with the new one) the earlier, shown as 01:30 CET.
     got = parse("29-03 2:30", now=local(AMS, 2026, 3, 30, 12, 0))
     assert isinstance(got, datetime)
-    assert got.isoformat() == "2026-03-29T03:30:00+02:00"
+    assert got.isoformat() == "2026-03-29T01:30:00+01:00"
 
 
 def test_ambiguous_wall_time_takes_the_first() -> None:
@@ -236,3 +238,45 @@ def test_token_soup_never_raises(words: list[str], now: datetime) -> None:
         assert got.astimezone(UTC) >= now.astimezone(UTC) - timedelta(days=367)
     else:
         assert isinstance(got, ParseError)
+
+
+# --- issue 13: the phrases people used, and the DST rules ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gisteren rond half 3", "2026-11-22T14:30:00+01:00"),
+        ("gisteren om half drie", "2026-11-22T14:30:00+01:00"),  # not 02:30
+        ("gister 14:00", "2026-11-22T14:00:00+01:00"),
+        ("afgelopen vrijdag", "2026-11-20T00:00:00+01:00"),
+        ("afgelopen vrijdag 10:00", "2026-11-20T10:00:00+01:00"),
+        ("vannacht half drie", "2026-11-23T02:30:00+01:00"),  # a day part keeps the night
+        ("vanochtend half negen", "2026-11-23T08:30:00+01:00"),
+    ],
+)
+def test_the_phrases_people_used(text: str, expected: str) -> None:
+    got = parse(text, now=local(AMS, 2026, 11, 23, 13, 0))
+    assert isinstance(got, datetime), got
+    assert got.isoformat() == expected
+
+
+@pytest.mark.parametrize("now_utc_minute", [(0, 50), (1, 10), (1, 50)])
+def test_a_bare_time_in_the_repeated_autumn_hour_is_accepted(now_utc_minute) -> None:  # type: ignore[no-untyped-def]
+    # 25 Oct 2026: 02:00-03:00 happens twice; said at 02:50 CEST, 02:10 CET or 02:50 CET.
+    hour, minute = now_utc_minute
+    now = datetime(2026, 10, 25, hour, minute, tzinfo=UTC)
+    got = parse("02:45", now=now)
+    assert isinstance(got, datetime), got
+    # Its first occurrence (the earlier moment), unless that is still to come.
+    assert got.isoformat() == "2026-10-25T02:45:00+02:00"
+
+
+def test_a_final_report_due_in_the_spring_gap_is_never_later() -> None:
+    from handlers.incidents.timeutil import add_months, zone
+
+    # Two months after 29 Jan 2026 02:30 CET is
+    # 29 Mar 2026 02:30, which does not exist (clocks jump from 02:00 to 03:00).
+    sent = local(AMS, 2026, 1, 29, 2, 30)
+    due = add_months(sent, 2, zone(AMS))
+    assert due == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 CET, not 03:30 CEST
