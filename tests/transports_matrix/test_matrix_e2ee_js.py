@@ -285,3 +285,51 @@ def test_a_homeserver_that_encrypts_every_room(
             assert bot.transport.stats["undecryptable"] == 0
 
     run(main())
+
+
+def test_element_dm_decision_without_bot_keys_gives_an_unencrypted_chat_that_works(
+    synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Encryption off: the bot's device has no keys, so Element makes the direct chat without
+    encryption, and it works like any chat."""
+    bot_user, anna_user = synapse.make_user("bot"), synapse.make_user("anna")
+    enrol(sqlite_engine, make_org(sqlite_engine, "ede"), anna_user.user_id, Role.EMPLOYEE)
+    bot_id = bot_user.user_id
+
+    async def main() -> None:
+        settings = bot_settings(synapse, bot_user, tmp_path)
+        async with ElementLike(anna_user) as anna, Bot(settings, sqlite_engine):
+            dm = await anna.call("openDirectChat", invite=bot_id)
+            assert not dm["invitee_has_keys"] and not dm["encrypted"]
+            await anna.call("messages", roomId=dm["room_id"], sender=bot_id, count=1)  # joined
+            await anna.call("send", roomId=dm["room_id"], text="!help")
+            got = await anna.call("messages", roomId=dm["room_id"], sender=bot_id, count=2)
+            assert [m["encrypted"] for m in got] == [False, False]
+            assert "!melden" in got[1]["body"]
+
+    run(main())
+
+
+def test_encryption_on_without_the_secret_refuses_to_start_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+    from bot.transports import TransportStartError
+    from bot.transports.matrix_crypto import secret_of
+
+    settings = Settings(data_dir=tmp_path, matrix_e2ee=True, matrix_user_id="@bot:x.nl")
+    with pytest.raises(TransportStartError) as refused:
+        secret_of(settings)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "NIS2BOT_MATRIX_SECRET_KEY" in message and "NIS2BOT_MATRIX_E2EE=false" in message
+
+
+def test_keys_sealed_with_another_secret_are_refused_not_replaced() -> None:
+    from bot.transports.matrix_secret import SecretMismatch, seal, unseal
+
+    sealed = seal(SECRET, "cross-signing", b"seeds")
+    assert unseal(SECRET, "cross-signing", sealed) == b"seeds"
+    assert b"seeds" not in sealed
+    with pytest.raises(SecretMismatch, match="another NIS2BOT_MATRIX_SECRET_KEY"):
+        unseal("another secret", "cross-signing", sealed)
+    with pytest.raises(SecretMismatch):  # a key for one purpose does not open another's
+        unseal(SECRET, "crypto-store", sealed)
