@@ -196,6 +196,16 @@ def decision_command(ctx: Context, args: list[str]) -> Reply:
         parent = _decision(ctx, args[1]) if len(args) > 1 else None
         if parent is None or parent.kind != "proposal":
             return Reply(plain(ctx.t(USAGE)))
+        if parent.outcome != "pending":
+            return Reply(
+                markup(
+                    ctx.t(
+                        "P{id} already has an outcome: {outcome}. An amendment comes before the vote."
+                    ),
+                    id=parent.id,
+                    outcome=ctx.t(OUTCOME_LABELS[parent.outcome]),
+                )
+            )
         return _propose(ctx, "amendment", parent, args[2:])
     if sub in OUTCOMES:
         return _outcome(ctx, OUTCOMES[sub], args[1:])

@@ -68,6 +68,8 @@ def test_bob_session_decisions_and_follow_up(engine, features) -> None:  # type:
         "P3 heeft al een uitkomst: verworpen."
         in bot.say(t.secretary, "/besluit aangenomen P3").text
     )
+    late = bot.say(t.secretary, "/besluit amendement P1 toch niet")
+    assert "P1 heeft al een uitkomst: aangenomen. Een amendement komt vóór de stemming." in late.text
     listed = bot.say(t.secretary, "/besluit").text
     assert "• P1 Jaarlijkse crisisoefening met het college · aangenomen" in listed
     assert "↳ P2 ook met de gemeenteraad · aangenomen" in listed
