@@ -38,7 +38,7 @@ def test_yearly_review_prepared_concluded_and_followed_up(engine, features) -> N
     assert document.startswith("# Jaarlijkse beveiligingsreview 2026 · Gemeente Demo")
     assert "penetratietest door SecureCo (externe systemen): uitgevoerd 10 dec 2026" in document
     assert "F1 MFA ontbreekt op VPN (hoog) · Ivo Ismt" in document
-    assert "DDoS-aanval op het e-loket (23 nov 2026): 1 geleerde lessen, 1 actiepunten" in document
+    assert "DDoS-aanval op het e-loket (23 nov 2026): 1 geleerde les, 1 actiepunt" in document
     assert (
         "A1 Noodnummer op de website zetten · Ivo Ismt · uiterlijk 15 jan 2027 · oefening"
         in document
