@@ -135,6 +135,8 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "platform", "next_attempt_at"),
         Index("ix_outbox_lane", "status", "priority", "next_attempt_at"),
+        # A button press names its chat and message: storage.buttons finds what was offered there.
+        Index("ix_outbox_chat_message", "platform", "chat_id", "external_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
