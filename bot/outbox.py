@@ -29,6 +29,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -40,6 +41,7 @@ from sqlmodel import Session
 from bot.messages import Attachment, DeliveryResult, Outbound
 from bot.observability import DELIVERY_DELAY_SECONDS, DELIVERY_FAILURES
 from bot.pacing import Pacer
+from bot.pipeline import in_thread
 from handlers.reply import Reply
 from storage import outbox
 from storage.clock import utc_now
@@ -51,6 +53,10 @@ log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5  # tries to write an outcome, over about 3 s: a dropped connection, a fail-over
 _T = TypeVar("_T")
 LOWER_LANES = (OutboxPriority.REMINDER, OutboxPriority.BULK)
+# Threads of the outbox's own: a pass's read never queues behind a fan-out's outcome writes, and
+# neither takes threads from people's messages (bot.pipeline.INBOUND_THREADS).
+OUTBOX_READS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nis2bot-outbox-read")
+OUTBOX_WRITES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="nis2bot-outbox-write")
 
 
 class DeliveryError(Exception):
@@ -158,18 +164,25 @@ class OutboxWorker:
             return await self._pass(limit)
 
     async def _pass(self, limit: int) -> int:
-        wanted = {OutboxPriority.URGENT: limit}
-        for lane in LOWER_LANES:
-            in_flight = sum(1 for held in self._in_flight.values() if held is lane)
-            if in_flight < self.lane_window:
-                wanted[lane] = self.lane_window  # the oldest rows include those in flight
         token = next(self._pass_tokens)
         settled: set[int] = set()
         self._settled_during_load[token] = settled
         try:
-            jobs = await asyncio.to_thread(self._load_due, wanted, frozenset(self._in_flight))
+            # Replies and alerts first, started before the lower lanes are even read.
+            started = await self._read_and_start({OutboxPriority.URGENT: limit}, settled)
+            lower = {}
+            for lane in LOWER_LANES:
+                in_flight = sum(1 for held in self._in_flight.values() if held is lane)
+                if in_flight <= self.lane_window // 2:  # topped up in batches, not per message
+                    lower[lane] = self.lane_window  # the oldest rows include those in flight
+            if lower:
+                started += await self._read_and_start(lower, settled)
+            return started
         finally:
             del self._settled_during_load[token]
+
+    async def _read_and_start(self, wanted: dict[OutboxPriority, int], settled: set[int]) -> int:
+        jobs = await in_thread(OUTBOX_READS, self._load_due, wanted, frozenset(self._in_flight))
         jobs = [job for job in jobs if job.message.outbox_id not in settled]
         by_chat: dict[tuple[str, str, OutboxPriority], list[_Job]] = defaultdict(list)
         due = {job.message.outbox_id for job in jobs}
@@ -195,7 +208,7 @@ class OutboxWorker:
     def _load_due(self, wanted: dict[OutboxPriority, int], skip: frozenset[int]) -> list[_Job]:
         """Due rows of each lane asked for; rows in ``skip`` (in flight) are not built again."""
         jobs = []
-        with unit_of_work(self.engine) as session:
+        with unit_of_work(self.engine, read_only=True) as session:  # never waits for a job's writes
             for lane, limit in wanted.items():
                 rows = outbox.due_messages(
                     session=session,
@@ -327,7 +340,7 @@ async def _recording(record: Callable[..., _T], *args: object) -> _T:
     out (or failed), and an outcome left unrecorded means the message is sent a second time."""
     for attempt in range(RECORD_ATTEMPTS):
         try:
-            return await asyncio.to_thread(record, *args)
+            return await in_thread(OUTBOX_WRITES, record, *args)
         except OperationalError:  # the pool replaces the dead connection (pool_pre_ping)
             if attempt == RECORD_ATTEMPTS - 1:
                 raise

@@ -14,12 +14,16 @@ the inbox claim, so a poison message is not retried forever).
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -35,6 +39,17 @@ from storage.clock import utc_now
 from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
+# People's messages are handled on threads of their own: when a job's writes or the outbox's
+# bookkeeping fill asyncio's shared pool, a reply must not queue behind them.
+INBOUND_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nis2bot-inbound")
+_T = TypeVar("_T")
+
+
+async def in_thread(pool: ThreadPoolExecutor, fn: Callable[..., _T], *args: object) -> _T:
+    """``asyncio.to_thread`` on a given pool (with the caller's context variables)."""
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(pool, functools.partial(context.run, fn, *args))
 
 
 @dataclass
@@ -66,7 +81,7 @@ class Pipeline:
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             started = time.perf_counter()
-            result = await asyncio.to_thread(self.handle_sync, event)
+            result = await in_thread(INBOUND_THREADS, self.handle_sync, event)
             HANDLE_SECONDS.labels(event.platform).observe(time.perf_counter() - started)
         outcome = (
             "duplicate" if result.duplicate else "error" if result.error_reference else "handled"

@@ -7,6 +7,8 @@ URLs as ``postgresql://user@host/db`` or ``sqlite:///path``; ``normalise_url`` p
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+READ_ONLY = "nis2bot_read_only"  # execution option: begin without taking SQLite's write lock
 
 
 def normalise_url(url: str) -> str:
@@ -65,22 +68,99 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         # Every unit of work writes (the inbox row at least): take the write lock up front so two
-        # writers never deadlock upgrading a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers never deadlock upgrading a read lock. A read-only one (``unit_of_work(engine,
+        # read_only=True)``) reads a snapshot and leaves the lock to the writers.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class FairLock:
+    """A lock granted first come, first served across threads, re-entrant for its holder.
+
+    SQLite has one writer at a time, and a writer waiting for the lock polls with growing sleeps
+    (the busy timeout) while the holder can take it again the instant it commits: a job writing
+    5,000 nudges in batches kept a person's reply waiting for the whole job. In-process writers
+    therefore queue here in arrival order; other processes still meet the busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        with self._condition:
+            if self._owner == me:
+                self._depth += 1
+                return
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            self._condition.wait_for(lambda: self._serving == ticket)
+            self._owner, self._depth = me, 1
+
+    def release(self) -> None:
+        with self._condition:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._serving += 1
+                self._condition.notify_all()
+
+    @property
+    def waiting(self) -> int:
+        """Threads queued behind the holder (for tests and metrics)."""
+        with self._condition:
+            return self._next_ticket - self._serving - (1 if self._owner is not None else 0)
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, FairLock] = weakref.WeakKeyDictionary()
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(engine: Engine) -> FairLock | None:
+    """The in-process queue for SQLite's single writer; None for PostgreSQL (row locks)."""
+    if not is_sqlite(engine):
+        return None
+    with _WRITE_LOCKS_GUARD:
+        lock = _WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITE_LOCKS[engine] = FairLock()
+        return lock
 
 
 @contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error. The only place that commits."""
-    session = Session(engine, expire_on_commit=False)
+def unit_of_work(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error. The only place that commits.
+
+    On SQLite every unit of work writes (BEGIN IMMEDIATE), so units of one process take turns in
+    arrival order (``FairLock``). ``read_only``: a snapshot for reading, which neither waits for
+    the writers nor holds them up; it is rolled back, so nothing written in it is kept."""
+    lock = None if read_only else write_lock(engine)
+    if lock is not None:
+        lock.acquire()
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        session = Session(engine, expire_on_commit=False)
+        try:
+            if read_only:
+                session.connection(execution_options={READ_ONLY: True})
+            yield session
+            if read_only:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
     finally:
-        session.close()
+        if lock is not None:
+            lock.release()
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from storage.models import DialogState
 
 
 def open_dialog(*, session: Session, organisation_id: int, person_id: int) -> DialogState | None:
-    statement = select(DialogState).where(
-        DialogState.organisation_id == organisation_id, DialogState.person_id == person_id
-    )
-    return session.exec(statement).first()
+    found = session.execute(
+        _OPEN_DIALOG, {"organisation_id": organisation_id, "person_id": person_id}
+    ).first()
+    return None if found is None else found[0]
+
+
+# Built once (read on every dialog step): only the parameters change.
+_OPEN_DIALOG = select(DialogState).where(
+    DialogState.organisation_id == bindparam("organisation_id"),
+    DialogState.person_id == bindparam("person_id"),
+)
 
 
 def save_dialog(*, session: Session, state: DialogState) -> DialogState:

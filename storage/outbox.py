@@ -59,7 +59,8 @@ def enqueue(
                 data=data,
             )
         )
-    session.flush()
+    if attachments:
+        session.flush()
     return message_id
 
 

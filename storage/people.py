@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from storage.models import Identity, Organisation, Person
@@ -76,14 +76,22 @@ def identity_lookup(
     *, session: Session, platform: str, external_id: str
 ) -> tuple[Identity, Person, Organisation] | None:
     """Who is this? The identity, its person and their organisation, or None when not enrolled."""
-    statement = (
-        select(Identity, Person, Organisation)
-        .join(Person, Person.id == Identity.person_id)
-        .join(Organisation, Organisation.id == Identity.organisation_id)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-    )
-    row = session.exec(statement).first()
+    row = session.execute(
+        _IDENTITY_LOOKUP, {"platform": platform, "external_id": external_id}
+    ).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+# Built once (this runs on every inbound event): only the parameters change.
+_IDENTITY_LOOKUP = (
+    select(Identity, Person, Organisation)
+    .join(Person, Person.id == Identity.person_id)  # type: ignore[arg-type]
+    .join(Organisation, Organisation.id == Identity.organisation_id)  # type: ignore[arg-type]
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.external_id == bindparam("external_id"),
+    )
+)
 
 
 def link_identity(
