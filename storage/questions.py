@@ -196,6 +196,27 @@ def remove_overrides(
     return len(rows)
 
 
+def picked_questions(
+    *, session: Session, organisation_id: int, limit: int = 20
+) -> list[QuestionLog]:
+    """Questions answered through a "Did you mean" choice (kind 'picked'), newest first: candidate
+    phrasings of the picked entry, for the coordinator to confirm."""
+    statement = (
+        select(QuestionLog)
+        .where(QuestionLog.organisation_id == organisation_id, QuestionLog.result_kind == "picked")
+        .order_by(QuestionLog.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def mark_learned(*, session: Session, row: QuestionLog, entry_id: str) -> None:
+    """The question's phrasing now belongs to ``entry_id`` for this organisation (kind 'learned')."""
+    row.result_kind, row.entry_id = "learned", entry_id
+    session.add(row)
+    session.flush()
+
+
 def record_pick(*, session: Session, row: QuestionLog, entry_id: str | None) -> None:
     """The asker picked a suggestion: keep which one (kind 'picked'), for the statistics."""
     row.result_kind, row.entry_id = "picked", entry_id

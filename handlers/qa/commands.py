@@ -6,14 +6,15 @@ from handlers.command import COORDINATOR, COUNCIL_AND_COLLEGE, EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_, t
 from handlers.people.roles import role_label
-from handlers.qa.chat import org_engine, send_private
+from handlers.qa.chat import MAX_QUESTION_CHARS, org_engine, send_private
 from handlers.qa.helpers import council_questions, normalise_level, role_explanation
-from handlers.qa.kb import LANGS, KnowledgeBaseError, build_overrides
-from handlers.qa.overrides import ORG_ENGINES
+from handlers.qa.kb import LANGS, OWN_POLICY, KnowledgeBaseError, build_entry, build_overrides
+from handlers.qa.overrides import LEARNED, ORG_ENGINES, WHOLE_ENTRY, learned_fields
 from handlers.reply import Reply, markup, plain
 from handlers.text import one_line
 from storage import people, questions
-from storage.enums import Role
+from storage.enums import Country, Role
+from storage.question_models import QuestionLog
 
 # The handbook's BOB session: the council asks the college; the college (mayor, aldermen) and
 # the secretary prepare the answers; the coordinator reports to the council each quarter.
@@ -49,19 +50,29 @@ def role_command(ctx: Context, args: list[str]) -> Reply:
 # --- /onbeantwoord --------------------------------------------------------------------------
 
 ANSWER_WORDS = {"beantwoord", "answer", "antwoord"}
+ATTACH_WORDS = {"koppel", "attach"}
+CANDIDATE_WORDS = {"kandidaten", "candidates"}
+CONFIRM_WORDS = {"bevestig", "confirm"}
 
 
 @command(
     "onbeantwoord",
     roles=COORDINATOR,
     summary=N_("questions I could not answer, and answering them"),
-    usage="[beantwoord N TEXT]",
+    usage="[beantwoord N TEXT | koppel N ID | kandidaten | bevestig N]",
     aliases=("unanswered",),
     audited=True,
 )
 def unanswered_command(ctx: Context, args: list[str]) -> Reply:
-    if args and args[0].lower() in ANSWER_WORDS:
+    word = args[0].lower() if args else ""
+    if word in ANSWER_WORDS:
         return _answer_question(ctx, args[1:])
+    if word in ATTACH_WORDS:
+        return _attach_command(ctx, args[1:])
+    if word in CANDIDATE_WORDS:
+        return _candidates(ctx)
+    if word in CONFIRM_WORDS:
+        return _confirm_candidate(ctx, args[1:])
     rows = questions.open_questions(
         session=ctx.session, organisation_id=ctx.org.id, limit=LIST_LIMIT
     )
@@ -84,9 +95,168 @@ def unanswered_command(ctx: Context, args: list[str]) -> Reply:
         )
     lines.append("")
     lines.append(
-        markup("<i>{hint}</i>", hint=ctx.t("Answer one: /onbeantwoord beantwoord N YOUR ANSWER"))
+        markup(
+            "<i>{hint}</i>",
+            hint=ctx.t(
+                "Answer one: /onbeantwoord beantwoord N YOUR ANSWER. Or attach it to an entry "
+                "that answers it: /onbeantwoord koppel N ID (find the ID with /kennis toon "
+                "QUESTION). Either way I answer that question directly from now on."
+            ),
+        )
     )
     return Reply("\n".join(lines))
+
+
+def _question_row(ctx: Context, raw: str) -> QuestionLog | None:
+    number = raw.lstrip("#")
+    if not number.isdigit():
+        return None
+    return questions.question_by_id(
+        session=ctx.session, organisation_id=ctx.org.id, log_id=int(number)
+    )
+
+
+def learn_phrasing(ctx: Context, row: QuestionLog, entry_id: str) -> None:
+    """Attach the question's phrasing to ``entry_id`` for this organisation: stored as a
+    'learn' override (the entry's paraphrases plus these), so the engine answers it directly."""
+    rows = questions.overrides_of(session=ctx.session, organisation_id=ctx.org.id)
+    fields = learned_fields(rows, entry_id)
+    lang = row.language if row.language in LANGS else LANGS[0]
+    phrasing = one_line(row.question, MAX_QUESTION_CHARS)
+    if phrasing not in fields[lang]:
+        fields[lang].append(phrasing)
+    questions.set_override(
+        session=ctx.session,
+        organisation_id=ctx.org.id,
+        entry_id=entry_id,
+        language=LEARNED,
+        fields=fields,
+        created_by=f"person:{ctx.me.id}",
+        now=ctx.now,
+    )
+    questions.mark_learned(session=ctx.session, row=row, entry_id=entry_id)
+    ORG_ENGINES.forget(ctx.org.id)
+
+
+def _attach_command(ctx: Context, args: list[str]) -> Reply:
+    usage = Reply(plain(ctx.t("Usage: /onbeantwoord koppel N ID")))
+    if len(args) != 2:
+        return usage
+    row = _question_row(ctx, args[0])
+    if row is None:
+        return Reply(markup(ctx.t("There is no question #{number}."), number=args[0][:20]))
+    engine = org_engine(ctx)
+    entry = engine.by_id.get(args[1])
+    if entry is None:
+        return Reply(markup(ctx.t("There is no entry {entry}."), entry=args[1][:100]))
+    learn_phrasing(ctx, row, entry.id)
+    delivered = False
+    if row.answered_at is None:
+        delivered = _send_entry_to_asker(ctx, row, entry.id)
+        questions.mark_answered(
+            session=ctx.session, row=row, answer=f"→ {entry.id}", person_id=ctx.me.id, now=ctx.now
+        )
+    ctx.audit("qa.question_attached", question=row.id, entry=entry.id, delivered=delivered)
+    return Reply(
+        markup(
+            ctx.t(
+                "Attached: question #{number} is answered with {entry} from now on, for everyone "
+                "in your organisation."
+            ),
+            number=row.id,
+            entry=entry.id,
+        )
+        + ("\n" + plain(ctx.t("The asker got that answer.")) if delivered else "")
+    )
+
+
+def _send_entry_to_asker(ctx: Context, row: QuestionLog, entry_id: str) -> bool:
+    asker = (
+        people.person_by_id(
+            session=ctx.session, organisation_id=ctx.org.id, person_id=row.person_id
+        )
+        if row.person_id is not None
+        else None
+    )
+    if asker is None or not asker.active or asker.id == ctx.me.id:
+        return False
+    result = ORG_ENGINES.engine_for(session=ctx.session, organisation_id=ctx.org.id).answer_entry(
+        entry_id,
+        role=asker.role,
+        country=ctx.org.country,
+        language=asker.language,
+        question=row.question,
+    )
+    if result.kind != "answer":
+        return False
+    text = "\n".join(
+        [
+            markup(
+                "<b>{title}</b>",
+                title=t(asker.language, "The NIS2 coordinator answered your question"),
+            ),
+            markup("<i>{question}</i>", question=one_line(row.question, 300)),
+            "",
+            result.text,
+        ]
+    )
+    return send_private(ctx, asker.id, Reply(text), key=f"qa:answer:{row.id}")
+
+
+def _candidates(ctx: Context) -> Reply:
+    rows = questions.picked_questions(
+        session=ctx.session, organisation_id=ctx.org.id, limit=LIST_LIMIT
+    )
+    if not rows:
+        return Reply(plain(ctx.t("There are no candidate phrasings to confirm.")))
+    lines = [
+        markup(
+            "<b>{title}</b>",
+            title=ctx.t("Answered through a 'Did you mean' choice ({count})", count=len(rows)),
+        )
+    ]
+    for row in rows:
+        lines.append(
+            markup(
+                "#{number} → <code>{entry}</code>\n{question}",
+                number=row.id,
+                entry=row.entry_id or "?",
+                question=one_line(row.question, 300),
+            )
+        )
+    lines += [
+        "",
+        markup(
+            "<i>{hint}</i>",
+            hint=ctx.t(
+                "Confirm one and I answer that phrasing directly from now on: "
+                "/onbeantwoord bevestig N"
+            ),
+        ),
+    ]
+    return Reply("\n".join(lines))
+
+
+def _confirm_candidate(ctx: Context, args: list[str]) -> Reply:
+    if len(args) != 1:
+        return Reply(plain(ctx.t("Usage: /onbeantwoord bevestig N")))
+    row = _question_row(ctx, args[0])
+    if row is None or row.result_kind != "picked" or not row.entry_id:
+        return Reply(
+            markup(ctx.t("Question #{number} is no candidate phrasing."), number=args[0][:20])
+        )
+    if row.entry_id not in org_engine(ctx).by_id:
+        return Reply(markup(ctx.t("There is no entry {entry}."), entry=row.entry_id))
+    entry_id = row.entry_id
+    learn_phrasing(ctx, row, entry_id)
+    ctx.audit("qa.phrasing_confirmed", question=row.id, entry=entry_id)
+    return Reply(
+        markup(
+            ctx.t("Confirmed: question #{number} is answered with {entry} from now on."),
+            number=row.id,
+            entry=entry_id,
+        )
+    )
 
 
 def _answer_question(ctx: Context, args: list[str]) -> Reply:
@@ -126,6 +296,7 @@ def _answer_question(ctx: Context, args: list[str]) -> Reply:
     questions.mark_answered(
         session=ctx.session, row=row, answer=answer, person_id=ctx.me.id, now=ctx.now
     )
+    _answer_for_organisation(ctx, row, answer)
     ctx.audit("qa.question_answered", question=row.id, delivered=delivered)
     if not delivered:
         return Reply(
@@ -138,6 +309,35 @@ def _answer_question(ctx: Context, args: list[str]) -> Reply:
             )
         )
     return Reply(markup(ctx.t("Your answer to question #{number} was sent."), number=row.id))
+
+
+def _answer_for_organisation(ctx: Context, row: QuestionLog, answer: str) -> None:
+    """The coordinator's answer becomes the organisation's own entry for that question: the next
+    person who asks it gets the answer directly, marked as the organisation's own."""
+    question = one_line(row.question, 300)
+    text = {"question": question, "paraphrases": [question, question], "answer": plain(answer)}
+    table = {
+        "id": f"org-question-{row.id}",
+        "topic": "organisation",
+        "countries": Country(ctx.org.country).value,
+        "sources": [OWN_POLICY],
+        "reliability": "S",
+        **{lang: dict(text) for lang in LANGS},
+    }
+    try:
+        build_entry(table)
+    except KnowledgeBaseError:
+        return  # cannot happen for plain text; never lose the answer itself over it
+    questions.set_override(
+        session=ctx.session,
+        organisation_id=ctx.org.id,
+        entry_id=table["id"],
+        language=WHOLE_ENTRY,
+        fields=table,
+        created_by=f"person:{ctx.me.id}",
+        now=ctx.now,
+    )
+    ORG_ENGINES.forget(ctx.org.id)
 
 
 # --- /kennis ----------------------------------------------------------------------------------

@@ -3,7 +3,10 @@ that answers for that organisation.
 
 Rows hold TOML tables as JSON: ``language = "all"`` a (possibly partial) entry table from the
 operator's file, ``nl``/``en`` a coordinator's answer in one language. Per entry they are merged
-in that order and then over the shared entry (``handlers.qa.kb.build_overrides``).
+in that order and then over the shared entry (``handlers.qa.kb.build_overrides``). A row with
+``language = "learn"`` holds phrasings the coordinator attached to the entry (``{"nl": [...],
+"en": [...]}``, the learning loop of issue 12): they are added to the entry's paraphrases, so the
+organisation gets that entry for them at once.
 
 Building an engine with overrides re-indexes the whole base (~0.15 s), so the engine is cached per
 organisation and keyed on the rows' stamp (``storage.questions.overrides_stamp``): one small query
@@ -21,12 +24,20 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.qa.engine import QAEngine, get_engine
-from handlers.qa.kb import LANGS, Entry, KnowledgeBaseError, build_overrides, merge_raw
+from handlers.qa.kb import (
+    LANGS,
+    Entry,
+    KnowledgeBaseError,
+    build_entry,
+    build_overrides,
+    merge_raw,
+)
 from storage import questions
 from storage.question_models import KbOverride
 
 log = logging.getLogger(__name__)
 WHOLE_ENTRY = "all"
+LEARNED = "learn"
 _CACHED_ORGS = 64
 
 
@@ -46,14 +57,38 @@ def build_org_entries(
 ) -> tuple[tuple[Entry, ...], list[str]]:
     """(the organisation's entries, problems). An entry that no longer builds (the shared base
     changed under a partial override) is left out and reported, never breaks answering."""
-    entries: list[Entry] = []
+    rows = list(rows)
+    entries: dict[str, Entry] = {}
     problems: list[str] = []
-    for table in override_tables(rows):
+    for table in override_tables(r for r in rows if r.language != LEARNED):
         try:
-            entries.extend(build_overrides([table], base))
+            entries.update((e.id, e) for e in build_overrides([table], base))
         except KnowledgeBaseError as error:
             problems.append(f"{table['id']}: {error}")
-    return tuple(entries), problems
+    for row in rows:
+        if row.language != LEARNED:
+            continue
+        entry = entries.get(row.entry_id) or base.get(row.entry_id)
+        if entry is None:
+            problems.append(f"{row.entry_id}: learned phrasings for an entry that is gone")
+            continue
+        extra = {
+            lang: {"paraphrases": [*entry.raw[lang]["paraphrases"], *row.fields.get(lang, [])]}
+            for lang in LANGS
+        }
+        try:
+            entries[row.entry_id] = build_entry(merge_raw(entry.raw, extra))
+        except KnowledgeBaseError as error:
+            problems.append(f"{row.entry_id}: {error}")
+    return tuple(entries.values()), problems
+
+
+def learned_fields(rows: Iterable[KbOverride], entry_id: str) -> dict[str, list[str]]:
+    """The phrasings already attached to ``entry_id`` (per language)."""
+    for row in rows:
+        if row.language == LEARNED and row.entry_id == entry_id:
+            return {lang: list(row.fields.get(lang, [])) for lang in LANGS}
+    return {lang: [] for lang in LANGS}
 
 
 class OrgEngines:

@@ -35,7 +35,8 @@ class Situation:
 _DEVICE = r"laptop|computer|pc\b|tablet|ipad|notebook"
 _PHONE = r"telefoon|gsm|smartphone|iphone|mobieltje|mobiel\b|\bphone|werktelefoon|diensttelefoon"
 _GONE = (
-    r"kwijt|verloren|verlies|gestolen|gepikt|ontvreemd|laten liggen|vergeten in|lost\b|stolen"
+    r"kwijt|verloren|verlies|gestolen|gepikt|gejat|ontvreemd|laten liggen|vergeten in|lost\b|stolen"
+    r"|nicked|pinched|snatched"
     r"|left (it|my)|missing"
 )
 _CLICK = r"geklikt|aangeklikt|klikte|klik\b|op geklikt|geopend|clicked|click(ed)? on|opened"
