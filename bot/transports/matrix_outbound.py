@@ -67,9 +67,11 @@ async def send_outbound(client: AsyncClient, message: Outbound) -> DeliveryResul
     if message.text or message.choices or not message.attachments:
         content = text_content(message.text, message.choices)
         event_ids.append(await send_event(client, message.chat_id, content, message.outbox_id, 0))
+    room = client.rooms.get(message.chat_id)
+    encrypt = client.olm is not None and room is not None and room.encrypted
     for part, attachment in enumerate(message.attachments, start=1):
-        uri = await upload(client, attachment)
-        content = attachment_content(attachment, uri)
+        uri, keys = await upload(client, attachment, encrypt=encrypt)
+        content = attachment_content(attachment, uri, keys)
         event_ids.append(
             await send_event(client, message.chat_id, content, message.outbox_id, part)
         )
@@ -80,8 +82,10 @@ async def learn_members_devices(client: AsyncClient, room_id: str) -> None:
     """Encrypted room: know the devices of every member, the invited ones included, before the
     room key is shared. nio asks only for joined members; a person the bot invited (a direct chat
     it opened) would otherwise never get the key to the messages sent before they joined."""
+    if getattr(client, "olm", None) is None:
+        return  # encryption off
     room = client.rooms.get(room_id)
-    if client.olm is None or room is None or not room.encrypted:
+    if room is None or not room.encrypted:
         return
     unknown = {u for u in room.users if u != client.user_id and u not in client.device_store.users}
     if unknown:
@@ -115,16 +119,21 @@ async def send_event(
     return str(answer.event_id)
 
 
-async def upload(client: AsyncClient, attachment: Attachment) -> str:
+async def upload(
+    client: AsyncClient, attachment: Attachment, *, encrypt: bool = False
+) -> tuple[str, dict[str, Any] | None]:
+    """The file's content URI and, in an encrypted room, the keys to decrypt it (the file is
+    encrypted before it leaves: the homeserver stores only ciphertext)."""
     try:
-        answer, _keys = await client.upload(
+        answer, keys = await client.upload(
             io.BytesIO(attachment.data),
-            content_type=attachment.content_type,
+            content_type="application/octet-stream" if encrypt else attachment.content_type,
             filename=attachment.filename,
+            encrypt=encrypt,
             filesize=len(attachment.data),
         )
     except TRANSIENT_EXCEPTIONS as error:
         raise DeliveryError(f"upload: {type(error).__name__}", retryable=True) from None
     if not isinstance(answer, UploadResponse):
         raise delivery_error("upload", answer)
-    return str(answer.content_uri)
+    return str(answer.content_uri), keys if encrypt else None

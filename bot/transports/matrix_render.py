@@ -61,20 +61,27 @@ def text_content(neutral: str, choices: tuple[Choice, ...] = ()) -> dict[str, An
     return {"msgtype": "m.notice", "body": body, "format": HTML_FORMAT, "formatted_body": formatted}
 
 
-def attachment_content(attachment: Attachment, content_uri: str) -> dict[str, Any]:
-    """An uploaded image (``m.image``) or document (``m.file``)."""
+def attachment_content(
+    attachment: Attachment, content_uri: str, file_keys: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An uploaded image (``m.image``) or document (``m.file``); in an encrypted room the file
+    was encrypted and ``file_keys`` (key, iv, hashes) go in ``file`` instead of ``url``."""
     info: dict[str, Any] = {"mimetype": attachment.content_type, "size": len(attachment.data)}
     size = image_size(attachment.data) if attachment.kind == "image" else None
     if size:
         info["w"], info["h"] = size
     msgtype = "m.image" if attachment.kind == "image" else "m.file"
-    return {
+    content: dict[str, Any] = {
         "msgtype": msgtype,
         "body": attachment.filename,
         "filename": attachment.filename,
-        "url": content_uri,
         "info": info,
     }
+    if file_keys is not None:
+        content["file"] = {"url": content_uri, **file_keys}
+    else:
+        content["url"] = content_uri
+    return content
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

@@ -43,6 +43,8 @@ async function describe(event) {
         failure_reason: event.decryptionFailureReason ?? null,
         msgtype: content.msgtype ?? null,
         body: content.body ?? null,
+        url: content.url ?? null, // an unencrypted file
+        file: content.file ?? null, // an encrypted file: url, key, iv, hashes
         shield: info ? EventShieldColour[info.shieldColour] : null,
         shield_reason: info && info.shieldReason !== null ? EventShieldReason[info.shieldReason] : null,
     };

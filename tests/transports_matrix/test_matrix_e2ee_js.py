@@ -9,8 +9,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy.engine import Engine
 
+from handlers.reply import Reply
+from storage import outbox
+from storage.clock import utc_now
 from storage.db import unit_of_work
 from storage.enums import Role
 from storage.models import Organisation
@@ -71,7 +75,40 @@ def test_strict_client_encrypted_dm_help_and_a_whole_melden_dialog(
             assert "!melden" in got[1]["body"]
             assert bot.transport.stats["undecryptable"] == 0
 
+            # A document for her (a certificate, an exercise report): the file is encrypted
+            # before upload, the homeserver holds only ciphertext, her client can decrypt it.
+            data = b"%PDF-1.4 certificaat van Anna\n" * 50
+            with unit_of_work(engine) as session:
+                outbox.enqueue(
+                    session=session, platform="matrix", chat_id=room, payload=Reply("").to_payload(),
+                    idempotency_key="test:attachment", now=utc_now(),
+                    attachments=[("document", "certificaat.pdf", "application/pdf", data)],
+                )  # fmt: skip
+            bot.runtime.worker.wake()
+            [*_, doc] = await anna.call("messages", roomId=room, sender=bot_user.user_id, count=3)
+            assert_trusted([doc])
+            assert doc["msgtype"] == "m.file" and doc["url"] is None and doc["file"]
+            stored = download(synapse, doc["file"]["url"], anna_user.access_token)
+            assert data not in stored
+            file = doc["file"]
+            plain = decrypt_attachment(
+                stored, file["key"]["k"], file["hashes"]["sha256"], file["iv"]
+            )
+            assert plain == data
+
     run(main())
+
+
+def download(synapse: SynapseServer, mxc: str, token: str) -> bytes:
+    import urllib.request
+
+    server_name, media_id = mxc.removeprefix("mxc://").split("/", 1)
+    request = urllib.request.Request(
+        f"{synapse.url}/_matrix/client/v1/media/download/{server_name}/{media_id}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return bytes(answer.read())
 
 
 MELDEN = [
