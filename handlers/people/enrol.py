@@ -65,9 +65,7 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
     bound = bound_person_id(session=ctx.session, invite=invite)
     if bound is not None:
         # Made for someone already known (imported): this chat account becomes theirs.
-        person = people.person_by_id(
-            session=ctx.session, organisation_id=org.id, person_id=bound
-        )
+        person = people.person_by_id(session=ctx.session, organisation_id=org.id, person_id=bound)
         if person is None or not person.active:
             return [
                 Reply(
