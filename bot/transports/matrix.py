@@ -55,7 +55,7 @@ from bot.transports.matrix_inbound import (
     is_group,
 )
 from bot.transports.matrix_login import log_in, read_kv, since_key, write_kv
-from bot.transports.matrix_metrics import OTHER_KEY_DEVICES
+from bot.transports.matrix_metrics import OTHER_KEY_DEVICES, UNDECRYPTABLE
 from bot.transports.matrix_outbound import (
     TRANSIENT_EXCEPTIONS,
     SyncFailed,
@@ -310,6 +310,7 @@ class MatrixTransport:
                 continue
             if isinstance(event, MegolmEvent):  # encryption on, and still not decryptable
                 self.stats["undecryptable"] += 1
+                UNDECRYPTABLE.inc()
                 log.warning(
                     "Matrix: could not decrypt %s in %s (session %s)",
                     event.event_id,

@@ -30,3 +30,8 @@ OTHER_KEY_DEVICES = Gauge(
     "with Element: new direct chats then become encrypted)",
     registry=REGISTRY,
 )
+UNDECRYPTABLE = Counter(
+    "nis2bot_matrix_undecryptable_total",
+    "Encrypted messages the bot could not decrypt (encryption on; the sender is asked to resend)",
+    registry=REGISTRY,
+)

@@ -270,6 +270,19 @@ def test_a_standby_on_another_disk_takes_over_the_encrypted_room(
                 assert not status["needs_user_approval"]
                 assert list(status["devices"]) == [bot_user.device_id]  # the same device
                 assert took_over.transport.stats["undecryptable"] == 0
+                # A message the bot cannot decrypt (its key never reached the bot) is not
+                # dropped in silence: the person is asked, once, to send it again.
+                garbage = {
+                    "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnB5",
+                    "sender_key": "x", "device_id": "D", "session_id": "unknown-session",
+                }  # fmt: skip
+                path = f"/_matrix/client/v3/rooms/{room}/send/m.room.encrypted/lost-1"
+                synapse.request("PUT", path, garbage, anna_user.access_token)
+                got = await anna.call("messages", roomId=room, sender=bot_id, count=4)
+                assert_trusted(got)
+                assert "Stuur het nog een keer" in got[3]["body"]
+                assert "Please send it again" in got[3]["body"]
+                assert took_over.transport.stats["undecryptable"] == 1
 
     run(main())
 
