@@ -156,3 +156,24 @@ def test_the_terminal_chat_cleans_the_name_it_is_given(tmp_path) -> None:  # typ
     assert not FORBIDDEN & set(done.stdout)
     assert "je bent Eva de Vriesx (medewerker)" in done.stdout
     assert "1) Eva de Vriesx" in done.stdout  # the stored name, offered to keep
+
+
+def test_a_matrix_display_name_is_cleaned_by_the_inbound_conversion() -> None:
+    from nio import MatrixRoom, RoomMessageText
+
+    from bot.transports.matrix_inbound import inbound_of
+
+    room = MatrixRoom("!r:x", "@bot:x")
+    room.add_member("@eva:x", HOSTILE_NAME, None)
+    message = RoomMessageText.from_dict(
+        {
+            "event_id": "$1",
+            "sender": "@eva:x",
+            "origin_server_ts": 1,
+            "type": "m.room.message",
+            "content": {"msgtype": "m.text", "body": f"hallo{COLOUR} {RLO}daar"},
+        }
+    )
+    event = inbound_of(message, room, "!r:x", "@bot:x", datetime(2026, 3, 1, tzinfo=UTC))
+    assert event is not None
+    assert event.sender_name == "Eva de Vriesx" and event.text == "hallo daar"
