@@ -406,6 +406,21 @@ def register(main: click.Group) -> None:
             ("linked" if created else "already linked")
             + f": {platform} {chat_id} as {purpose} of {org_slug}"
         )
+        if purpose == RoomPurpose.ISMT.value:
+            # Incident alerts that reached nobody go out now, to this room (not a minute later).
+            from bot.app import feature_settings
+            from schedules.jobs import JobOptions
+            from schedules.registry import run_job
+
+            sent = run_job(
+                "incident-pending-alerts",
+                _engine(obj),
+                obj.now(),
+                feature_settings(obj.settings),
+                JobOptions(organisation_slug=org_slug),
+            )
+            if sent:
+                click.echo(f"{sent} incident alert(s) that had reached nobody are queued now")
 
     @main.group()
     def jobs() -> None:

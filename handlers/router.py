@@ -202,10 +202,11 @@ def _standalone_choice(ctx: Context, text: str) -> tuple[str, list[str]] | None:
 
 
 def _room_number(ctx: Context, text: str) -> tuple[str, list[str]] | None:
-    """In a room on a platform without buttons (Matrix), a bare number answers the numbered
-    choices of the bot's message just above it (the incident alert's "1. Significant: yes")."""
+    """On a platform without buttons (Matrix, the terminal), a bare number answers the numbered
+    choices of the bot's message just above it, in a room or privately (the incident alert's
+    "1. Significant: yes", which reaches people through the outbox, not as a command's reply)."""
     event = ctx.event
-    if event is None or not event.chat_is_group or event.platform == "telegram":
+    if event is None or event.platform == "telegram":
         return None
     if not text.strip().isdigit():
         return None

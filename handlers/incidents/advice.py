@@ -25,14 +25,15 @@ def render_advice(
     reference: str | None = None,
     authorities: AuthoritySettings | None = None,
     contacts: OrgContacts | None = None,
-    personal_data: bool = False,
+    personal_data: str | None = None,
 ) -> str:
     """The advice for ``category`` in neutral markup; ``reference`` is shown when given.
 
     ``authorities`` are the organisation's settings (default: the country's) and name the data
     protection authority in the data-leak advice. ``contacts`` are the organisation's own numbers
     (servicedesk, 24/7, privacy officer), shown where the advice says whom to call;
-    ``personal_data`` adds the privacy officer to any category's advice.
+    ``personal_data`` (the reporter's yes/unknown) adds the privacy officer to any category's
+    advice.
     """
     settings = authorities or default_authorities(country)
     return render(

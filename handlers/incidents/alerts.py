@@ -140,7 +140,7 @@ class AlertOutcome:
     """Who the alert really went to (queued in the outbox), for the reporter's reply."""
 
     rooms: int = 0
-    people: list[tuple[str, str]] = field(default_factory=list)  # (name, role value)
+    people: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, role value)
 
     @property
     def delivered(self) -> bool:
@@ -185,7 +185,7 @@ def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool | str = Fal
                 ctx, incident, language=language, reporter=name, incomplete=incomplete
             )
             if ctx.send_to_person(person.id, reply, key):  # type: ignore[arg-type]
-                outcome.people.append((person.name, person.role))
+                outcome.people.append((person.id, person.name, person.role))  # type: ignore[arg-type]
     if not outcome.delivered:
         # No room, no reachable coordinator: the ISMT members themselves.
         for person in people.list_people(
@@ -199,7 +199,7 @@ def alert_ismt(ctx: Context, incident: Incident, *, incomplete: bool | str = Fal
                 incomplete=incomplete,
             )
             if ctx.send_to_person(person.id, reply, key):  # type: ignore[arg-type]
-                outcome.people.append((person.name, person.role))
+                outcome.people.append((person.id, person.name, person.role))  # type: ignore[arg-type]
     waited_since = incident.alert_pending_since
     if outcome.delivered:
         incident.alert_pending_since = None

@@ -26,7 +26,7 @@ from handlers.i18n import DEFAULT_LANGUAGE, N_, normalise_language, t
 from handlers.incidents.model import Impact, ReportKind, TriState
 from handlers.incidents.service import when_local
 from handlers.incidents.triage import TriageFacts, triage_hint
-from handlers.incidents.views import category_label
+from handlers.incidents.views import category_label, report_in_sentence
 from handlers.reply import Reply, markup
 from storage import incidents as store
 from storage import people
@@ -203,9 +203,9 @@ def step_sent(ctx: Context, incident: Incident, kind: ReportKind, sent_at: datet
             language = normalise_language(person.language)
             text = t(
                 language,
-                "Incident {reference} (crisis): the {report} was sent {when}.",
+                "Incident {reference} (crisis): {report} was sent {when}.",
                 reference=incident.reference,
-                report=kind.label(language),
+                report=report_in_sentence(language, kind),
                 when=when_local(ctx.org, sent_at),
             )
             lines = [markup("🔔 <b>{text}</b>", text=text), *college_lines(language, ctx, incident)]

@@ -104,6 +104,9 @@ def _usage(ctx: Context) -> Reply:
             "/incident INC-… crisis",
             "/incident INC-… vastleggen [begin|kwaadwillig|grensoverschrijdend|ernst|ioc|oorzaak|"
             "maatregelen|lopend|avg-… WAARDE]",
+            "/incident INC-… crisis",
+            "/incident INC-… vastleggen [begin|kwaadwillig|grensoverschrijdend|ernst|ioc|oorzaak|"
+            "maatregelen|lopend|avg-… WAARDE]",
             "/incident INC-… concept vroegtijdige-waarschuwing|melding|tussentijds|voortgang|"
             "eindverslag|avg",
             "/verzonden INC-… vroegtijdige-waarschuwing|melding|tussentijds|voortgang|eindverslag|avg",

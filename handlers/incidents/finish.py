@@ -39,7 +39,7 @@ def complete_report(ctx: Context, incident: Incident) -> Reply:
         reference=incident.reference,
         authorities=organisation_authorities(ctx.org),
         contacts=contacts,
-        personal_data=incident.personal_data in ("yes", "unknown"),
+        personal_data=incident.personal_data,
     )
     return Reply(who_knows(ctx, incident, outcome, contacts) + "\n\n" + advice)
 
@@ -49,6 +49,20 @@ def who_knows(
 ) -> str:
     """The truth about who was alerted: the room, named people, or plainly nobody (and whom to
     call then). Never "the ISMT has been alerted" when the alert went nowhere."""
+    others = [(name, role) for pid, name, role in outcome.people if pid != ctx.me.id]
+    if outcome.people and not outcome.rooms and not others:
+        # The reporter is the only one the alert could reach (an ISMT member reporting): say so.
+        lines = [
+            markup(
+                "<b>{text}</b>",
+                text=ctx.t(
+                    "Your report is registered as {reference}. The alert could only reach you "
+                    "yourself: nobody else of the ISMT or the coordinators can be reached yet.",
+                    reference=incident.reference,
+                ),
+            )
+        ]
+        return "\n".join(lines + _call_now(ctx, contacts))
     if outcome.delivered:
         lines = [
             markup(
@@ -61,10 +75,8 @@ def who_knows(
         ]
         if outcome.rooms:
             lines.append(plain(ctx.t("The ISMT has been alerted in its group chat.")))
-        if outcome.people:
-            names = ", ".join(
-                f"{name} ({role_label(role, ctx.language)})" for name, role in outcome.people
-            )
+        if others:
+            names = ", ".join(f"{name} ({role_label(role, ctx.language)})" for name, role in others)
             lines.append(markup(ctx.t("Alerted personally: {names}."), names=names))
         return "\n".join(lines)
     lines = [
@@ -83,6 +95,13 @@ def who_knows(
             )
         ),
     ]
+    lines += _call_now(ctx, contacts)
+    return "\n".join(lines)
+
+
+def _call_now(ctx: Context, contacts: OrgContacts) -> list[str]:
+    """Whom to call when the alert reached nobody (else): the organisation's own numbers."""
+    lines: list[str] = []
     if contacts.emergency:
         lines.append(
             markup(
@@ -107,7 +126,7 @@ def who_knows(
                 text=ctx.t("Do not wait: call your manager or the IT servicedesk now."),
             )
         )
-    return "\n".join(lines)
+    return lines
 
 
 def stopped_report(ctx: Context, incident: Incident | None) -> Reply | None:

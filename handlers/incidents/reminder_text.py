@@ -8,6 +8,7 @@ from handlers.i18n import normalise_language, t
 from handlers.incidents.model import ReportKind
 from handlers.incidents.reminders import ReminderSlot
 from handlers.incidents.service import when_local
+from handlers.incidents.views import report_in_sentence
 from handlers.reply import Reply, markup
 from storage.incident_models import Incident
 from storage.models import Organisation
@@ -35,22 +36,22 @@ def reminder_reply(
     language: str, org: Organisation, incident: Incident, slot: ReminderSlot, now: datetime
 ) -> Reply:
     language = normalise_language(language)
-    report = slot.kind.label(language)
+    report = report_in_sentence(language, slot.kind, incident)
     when = when_local(org, slot.due_at)
     params = {"reference": incident.reference, "report": report, "when": when}
     if now < slot.due_at:
         head = t(
             language,
-            "⏰ {reference}: the {report} is due {when} (in about {hours} h).",
+            "⏰ {reference}: {report} is due {when} (in about {hours} h).",
             hours=_hours((slot.due_at - now).total_seconds()),
             **params,
         )
     elif now - slot.due_at < DUE_NOW_GRACE:
-        head = t(language, "⏰ {reference}: the {report} is due now ({when}).", **params)
+        head = t(language, "⏰ {reference}: {report} is due now ({when}).", **params)
     else:
         head = t(
             language,
-            "❗ {reference}: the {report} is overdue since {when} ({hours} h).",
+            "❗ {reference}: {report} is overdue since {when} ({hours} h).",
             hours=_hours((now - slot.due_at).total_seconds()),
             **params,
         )

@@ -64,11 +64,16 @@ def add_months(moment: datetime, months: int, tz: ZoneInfo) -> datetime:
 
 
 def format_local(moment: datetime, tz: ZoneInfo) -> str:
-    """'28-03-2026 23:30 (UTC+01:00)': always the date with the time, and the offset.
+    """'28-03-2026 23:30': the date with the time on the organisation's wall clock.
 
-    One numeric format for both languages (day-month-year is how NL and BE write dates); the offset
-    makes the moment unambiguous in the autumn hour that occurs twice.
+    One numeric format for both languages (day-month-year is how NL and BE write dates). The UTC
+    offset is added only where the wall time alone is ambiguous: in the autumn hour that occurs
+    twice ('25-10-2026 02:30 (UTC+02:00)').
     """
     local = to_utc(moment).astimezone(tz)
-    offset = local.strftime("%z")
-    return f"{local:%d-%m-%Y %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    text = f"{local:%d-%m-%Y %H:%M}"
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() != local.utcoffset():
+        offset = local.strftime("%z")
+        text += f" (UTC{offset[:3]}:{offset[3:]})"
+    return text

@@ -1,7 +1,7 @@
 """How an incident reads in the chat: facts, deadlines, timeline. Neutral markup, nl or en.
 
 Every typed value goes through ``markup`` (escaped); times are the organisation's wall clock with
-the date and the UTC offset (``timeutil.format_local``).
+the date (the UTC offset only where the wall time is ambiguous, ``timeutil.format_local``).
 """
 
 from __future__ import annotations
@@ -115,6 +115,25 @@ def report_label(language: str, kind: str, incident: Incident | None = None) -> 
     if kind == ReportKind.FINAL and final_may_be_progress(incident):
         return t(language, "Final report (or progress report, if it is still going on then)")
     return ReportKind(kind).label(language)
+
+
+#: The report with its article, for inside a sentence ("het eindverslag", "de incidentmelding").
+_WITH_ARTICLE: dict[ReportKind, str] = {
+    ReportKind.EARLY_WARNING: N_("the early warning"),
+    ReportKind.NOTIFICATION: N_("the incident notification"),
+    ReportKind.INTERMEDIATE: N_("the intermediate report"),
+    ReportKind.PROGRESS: N_("the progress report"),
+    ReportKind.FINAL: N_("the final report"),
+    ReportKind.GDPR: N_("the personal data breach notification"),
+}
+
+
+def report_in_sentence(language: str, kind: str, incident: Incident | None = None) -> str:
+    if kind == ReportKind.FINAL and final_may_be_progress(incident):
+        return t(
+            language, "the final report (or the progress report, if it is still going on then)"
+        )
+    return t(language, _WITH_ARTICLE[ReportKind(kind)])
 
 
 def final_may_be_progress(incident: Incident | None) -> bool:

@@ -139,3 +139,16 @@ def test_status_warns_while_nobody_can_be_alerted(engine, features, clock) -> No
     link_ismt_room(bot, org)
     said = bot.say(coordinator, "/status", platform="matrix")
     assert "Er is geen ISMT-groep gekoppeld" not in said.text
+
+
+def test_an_ismt_member_who_is_the_only_one_reachable_is_told_nobody_else_knows(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    bot = Harness(engine, features, clock)
+    org = bot.org("alleen")
+    _set_contacts(bot, org, emergency="Piket 06 99")
+    member = bot.person(Role.ISMT, org_id=org, name="Ilse Peeters")
+    reply = _report_usb(bot, member)
+    assert "De waarschuwing kon alleen jou zelf bereiken" in reply
+    assert "Persoonlijk gewaarschuwd: Ilse Peeters" not in reply
+    assert "Wacht niet: bel nu Piket 06 99." in reply

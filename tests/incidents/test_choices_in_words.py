@@ -132,3 +132,19 @@ def test_a_number_typed_in_a_matrix_ismt_room_answers_the_alert(engine, features
     # The number answered the alert just above; now the latest message has no choices.
     assert bot.say(member, "2", group=room, platform="matrix").replies == []
     assert incidents(bot)[-1].significant is True
+
+
+def test_a_number_typed_privately_answers_an_alert_that_came_through_the_outbox(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.incidents.chat_helpers import report_phishing
+
+    bot = Harness(engine, features, clock)
+    org = bot.org("prive")
+    employee = bot.person(Role.EMPLOYEE, org_id=org, name="Eva")
+    coordinator = bot.person(Role.COORDINATOR, org_id=org, name="Cor", platform="matrix")
+    bot.say(coordinator, "/help", platform="matrix")  # their direct room is known from now on
+    report_phishing(bot, employee)
+    assert "Nieuwe incidentmelding" in bot.outbox_for(coordinator)[-1]
+    said = bot.say(coordinator, "1", platform="matrix")
+    assert "is significant, besloten door Cor" in said.text

@@ -78,3 +78,19 @@ def test_the_incident_settings_are_documented() -> None:
     assert {"contacts", "nis2_in_scope", "incident_notice_council"} <= keys
     for key in CONTACT_KEYS:
         assert key in text
+
+
+def test_linking_the_ismt_room_with_the_cli_sends_the_waiting_alert_at_once(
+    cli, engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    bot = Harness(engine, features, clock)
+    org = bot.org("wachtend")
+    _report_usb(bot, bot.person(Role.EMPLOYEE, org_id=org, name="Eva"))
+    out = cli("room", "link", "--org", "wachtend", "--purpose", "ismt", "--platform", "matrix",
+              "--id", "!ismt:example.org").output  # fmt: skip
+    assert "1 incident alert(s) that had reached nobody are queued now" in out
+    (alert,) = bot.outbox_for("!ismt:example.org")
+    assert "Nieuwe incidentmelding INC-2026-0001" in alert
+    out = cli("room", "link", "--org", "wachtend", "--purpose", "ismt", "--platform", "matrix",
+              "--id", "!ismt:example.org").output  # fmt: skip
+    assert "queued now" not in out and len(bot.outbox_for("!ismt:example.org")) == 1

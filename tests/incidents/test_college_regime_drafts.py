@@ -59,10 +59,9 @@ def test_significant_reaches_the_mayor_and_the_secretary_in_plain_words(
     clock.advance(hours=3)
     bot.say(t.ismt, f"/verzonden {ref} vroegtijdige-waarschuwing", group=ISMT_ROOM)
     assert any(
-        "(crisis): de melding ‘Vroegtijdige waarschuwing’ is verstuurd" in m
-        for m in bot.outbox_for(mayor)
+        "(crisis): de vroegtijdige waarschuwing is verstuurd" in m for m in bot.outbox_for(mayor)
     )
-    assert any("(crisis): the Early warning was sent" in m for m in bot.outbox_for(secretary))
+    assert any("(crisis): the early warning was sent" in m for m in bot.outbox_for(secretary))
 
 
 def test_possibly_significant_with_personal_data_is_told_at_once(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
@@ -207,3 +206,38 @@ def test_sent_times_are_checked(engine, features, clock) -> None:  # type: ignor
     assert "verzonden 23-11-2026 10:30" in said
     timeline = bot.say(t.ismt, f"/incident {ref}").text
     assert "23-11-2026 10:30" in timeline and "vastgelegd 23-11-2026 11:00" in timeline
+
+
+def test_reminders_use_het_for_het_words(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
+    from handlers.incidents.model import ReportKind
+    from handlers.incidents.reminder_text import reminder_reply
+    from handlers.incidents.reminders import ReminderSlot
+    from handlers.reply import to_plain_text
+
+    bot = Harness(engine, features, clock)
+    t = town(bot)
+    _ransomware(bot, t.employee, personal_data="Nee")
+    incident = incidents(bot)[-1]
+    with unit_of_work(engine) as session:
+        org = organisations.organisation_by_slug(session=session, slug="demo")
+    due = datetime(2026, 12, 26, 9, 0, tzinfo=UTC)
+    texts = {}
+    for kind in (ReportKind.FINAL, ReportKind.PROGRESS, ReportKind.INTERMEDIATE):
+        slot = ReminderSlot(
+            key="k",
+            kind=kind,
+            at=due,
+            offset=due - due,
+            due_at=due,
+            escalate=False,
+            provisional=False,
+        )
+        texts[kind] = to_plain_text(reminder_reply("nl", org, incident, slot, clock.now).text)
+    # Still going on (the reporter said so): both options are named.
+    assert (
+        "het eindverslag (of het voortgangsverslag, als het dan nog loopt) moet"
+        in texts[ReportKind.FINAL]
+    )
+    assert "het voortgangsverslag moet" in texts[ReportKind.PROGRESS]
+    assert "het tussentijdse verslag moet" in texts[ReportKind.INTERMEDIATE]
+    assert not any(" de Eindverslag" in x or " de Voortgangsverslag" in x for x in texts.values())

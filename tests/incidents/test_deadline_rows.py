@@ -81,7 +81,7 @@ def test_spring_forward_saturday_night_rows(engine, features, clock, tz) -> None
     assert "gdpr" not in rows
     # The ISMT reads them on the local wall clock, with the offset after the change.
     said = bot.say(ismt, f"/incident {ref}")
-    assert "30-03-2026 00:30 (UTC+02:00)" in said.text
+    assert "30-03-2026 00:30" in said.text and "(UTC+" not in said.text
 
 
 @pytest.mark.parametrize("tz", ["Europe/Amsterdam", "Europe/Brussels"])

@@ -49,7 +49,9 @@ def test_each_slot_is_sent_once_across_runs_and_a_restart(engine, db_url, featur
     assert run_job("incident-reminders", restarted, clock.now, features) == 0
     restarted.dispose()
     (first,) = _reminders(bot)
-    assert "Vroegtijdige waarschuwing" in first and "over ongeveer 12 uur" in first
+    assert (
+        "de vroegtijdige waarschuwing moet uiterlijk" in first and "over ongeveer 12 uur" in first
+    )
 
     for moment, expected in [
         (utc(2026, 11, 24, 7, 0), "over ongeveer 2 uur"),
@@ -76,12 +78,12 @@ def test_after_downtime_each_deadline_is_caught_up_once(engine, features, clock)
     clock.now = utc(2026, 11, 25, 10, 0)  # the bot was down for two days
     assert run_job("incident-reminders", engine, clock.now, features) == 1
     (caught_up,) = _reminders(bot)
-    assert "Vroegtijdige waarschuwing" in caught_up and "te laat sinds" in caught_up
+    assert "de vroegtijdige waarschuwing is te laat" in caught_up and "te laat sinds" in caught_up
     assert run_job("incident-reminders", engine, clock.now, features) == 0
     # The notification's -12 h slot comes at 11-25 21:00, normally.
     clock.now = utc(2026, 11, 25, 21, 0)
     assert run_job("incident-reminders", engine, clock.now, features) == 2  # + EW overdue again
-    assert any("Incidentmelding" in m for m in _reminders(bot)[-2:])
+    assert any("de incidentmelding moet uiterlijk" in m for m in _reminders(bot)[-2:])
 
 
 def test_a_sent_report_is_no_longer_reminded(engine, features, clock) -> None:  # type: ignore[no-untyped-def]

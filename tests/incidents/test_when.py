@@ -280,3 +280,15 @@ def test_a_final_report_due_in_the_spring_gap_is_never_later() -> None:
     sent = local(AMS, 2026, 1, 29, 2, 30)
     due = add_months(sent, 2, zone(AMS))
     assert due == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 CET, not 03:30 CEST
+
+
+def test_times_are_shown_without_an_offset_unless_the_wall_time_is_ambiguous() -> None:
+    from handlers.incidents.timeutil import format_local, zone
+
+    ams = zone(AMS)
+    assert format_local(datetime(2026, 11, 23, 8, 15, tzinfo=UTC), ams) == "23-11-2026 09:15"
+    assert format_local(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), ams) == "29-03-2026 03:30"
+    # The autumn hour that happens twice: the offset tells the two 02:30s apart.
+    first = format_local(datetime(2026, 10, 25, 0, 30, tzinfo=UTC), ams)
+    second = format_local(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), ams)
+    assert (first, second) == ("25-10-2026 02:30 (UTC+02:00)", "25-10-2026 02:30 (UTC+01:00)")
