@@ -41,9 +41,17 @@ def anonymise_closed_incidents(
         .values(
             description=ERASED,
             actions_taken=None,
+            # What the ISMT recorded for the reports: free texts that may name people or systems.
+            severity=None,
+            indicators=None,
+            root_cause=None,
+            measures_applied=None,
+            measures_ongoing=None,
+            gdpr_details=None,
             reporter_person_id=None,
             handler_person_id=None,
             decided_by_person_id=None,
+            crisis_by_person_id=None,
         )
     )
     session.execute(
