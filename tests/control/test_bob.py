@@ -112,3 +112,15 @@ def test_bob_in_english_and_in_flanders(engine, features) -> None:  # type: igno
     assert "het college van burgemeester en schepenen" in said.text
     _name, document = _attachment(engine, said.result.outbox_ids[0])
     assert "Belgische NIS2-wet" in document  # the Flemish handbook questions, not the Dutch ones
+
+
+def test_what_people_typed_stays_text_in_the_markdown_pack(engine, features) -> None:  # type: ignore[no-untyped-def]
+    t = town(engine, features)
+    t.bot.say(t.coordinator, "/actie nieuw [klik](http://evil.example) <img src=x> **vet**")
+    said = t.bot.say(t.council, "/bob")
+    _name, document = _attachment(engine, said.result.outbox_ids[0])
+    line = next(x for x in document.splitlines() if x.startswith("- A1 "))
+    assert line.startswith(r"- A1 \[klik\](http://evil.example) \<img src=x\> \*\*vet\*\*")
+    assert "<img" not in document.replace(r"\<img", "")
+    assert document.startswith("# BOB-sessie")  # the headings are still headings
+
