@@ -89,7 +89,7 @@ def ask(ctx: Context, question: str, *, catch_all: bool = False) -> list[Reply] 
     )
     offer_report = result.situation is not None or describes_incident(question)
     if result.kind == "answer" and result.entry_id is not None:
-        _remember_topic(ctx, question)
+        _remember_topic(ctx, question, result.entry_id)
     if no_match and catch_all and not offer_report:
         remember_choices(ctx, [])  # an older "Did you mean" must not answer a later "2"
         return None
@@ -102,19 +102,22 @@ def _topic_key(ctx: Context) -> str:
     return f"qa:topic:{ctx.me.id}"
 
 
-def _remember_topic(ctx: Context, question: str) -> None:
-    value = json.dumps({"q": question[:MAX_QUESTION_CHARS], "at": ctx.now.isoformat()})
+def _remember_topic(ctx: Context, question: str, entry_id: str | None) -> None:
+    value = json.dumps(
+        {"q": question[:MAX_QUESTION_CHARS], "entry": entry_id, "at": ctx.now.isoformat()}
+    )
     kv.set_value(session=ctx.session, key=_topic_key(ctx), value=value, now=ctx.now)
 
 
-def _previous_question(ctx: Context) -> str | None:
+def _previous(ctx: Context) -> tuple[str, str | None] | None:
+    """(the previous question, the entry that answered it), if recent enough."""
     stored = kv.get_value(session=ctx.session, key=_topic_key(ctx))
     if not stored:
         return None
     previous = json.loads(stored)
     if not previous.get("q") or ctx.now - datetime.fromisoformat(previous["at"]) > FOLLOW_UP_FOR:
         return None
-    return str(previous["q"])
+    return str(previous["q"]), previous.get("entry")
 
 
 def is_follow_up(question: str) -> bool:
@@ -130,15 +133,23 @@ def _with_previous(ctx: Context, engine: QAEngine, question: str, result: QAResu
     opens_like_one = bool(_FOLLOW_UP_OPENING.match(question))
     if result.kind == "answer" and not opens_like_one:
         return result
-    previous = _previous_question(ctx)
-    if previous is None:
+    found = _previous(ctx)
+    if found is None:
         return result
-    combined = engine.ask(
-        f"{previous} {question}",
-        role=ctx.role or Role.EMPLOYEE,
-        country=ctx.org.country,
-        language=ctx.language,
-    )
+    previous, previous_entry = found
+    asker = {
+        "role": ctx.role or Role.EMPLOYEE,
+        "country": ctx.org.country,
+        "language": ctx.language,
+    }
+    combined = engine.ask(f"{previous} {question}", **asker)
+    if combined.kind == "answer" and combined.entry_id != previous_entry:
+        return combined  # "en voor de raad?" after a training question: the council's training
+    # The follow-up adds its own subject ("en als het weekend is?"): the conversation already
+    # says this is our domain, so its own words choose the entry.
+    alone = engine.ask(question, in_domain=True, **asker)
+    if alone.kind == "answer":
+        return alone
     return combined if combined.kind == "answer" else result
 
 
@@ -261,7 +272,7 @@ def pick_command(ctx: Context, args: list[str]) -> Reply:
         # What was picked tells which entry answers this phrasing: kept as a candidate phrasing
         # for the coordinator to confirm (/onbeantwoord), and for the statistics.
         questions.record_pick(session=ctx.session, row=row, entry_id=result.entry_id)
-        _remember_topic(ctx, row.question)
+        _remember_topic(ctx, row.question, result.entry_id)
     if result.kind != "answer":
         return Reply(
             plain(ctx.t("That choice is no longer valid. Please ask your question again."))

@@ -238,7 +238,10 @@ class QAEngine:
         country: Country | str,
         language: str,
         overrides: Sequence[Entry] = (),
+        in_domain: bool = False,
     ) -> QAResult:
+        """The answer for one question. ``in_domain``: the conversation already established that
+        this is about our domain (a follow-up), so only "which entry" is decided."""
         engine = self.with_overrides(overrides)
         role, country, lang = Role(role), Country(country), normalise_language(language)
         chat = small_talk(question, lang)
@@ -249,7 +252,8 @@ class QAEngine:
             return _unknown(lang, 0.0, in_scope=d.situation is not None)
         situation = d.situation.key if d.situation is not None else None
         ours = (
-            d.exact is not None
+            in_domain
+            or d.exact is not None
             or situation is not None
             or d.domain_word
             or d.coverage >= SURE
