@@ -136,6 +136,19 @@ def stopped_report(ctx: Context, incident: Incident | None) -> Reply | None:
     if incident.alerted_at is None:
         store.add_event(session=ctx.session, incident=incident, kind="abandoned", at=ctx.now)
         alert_ismt(ctx, incident, incomplete=STOPPED)
+    if incident.alert_pending_since is not None:
+        # Kept, but it reached nobody yet: never say "passed on to the ISMT" then.
+        lines = [
+            markup(
+                ctx.t(
+                    "What you told me so far is kept as {reference}, but nobody of the ISMT could "
+                    "be alerted yet; it goes to them as soon as one of them can be reached."
+                ),
+                reference=incident.reference,
+            ),
+            *_call_now(ctx, organisation_contacts(ctx.org)),
+        ]
+        return Reply("\n".join(lines))
     return Reply(
         markup(
             ctx.t(

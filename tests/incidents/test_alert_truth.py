@@ -152,3 +152,17 @@ def test_an_ismt_member_who_is_the_only_one_reachable_is_told_nobody_else_knows(
     assert "De waarschuwing kon alleen jou zelf bereiken" in reply
     assert "Persoonlijk gewaarschuwd: Ilse Peeters" not in reply
     assert "Wacht niet: bel nu Piket 06 99." in reply
+
+
+def test_a_report_stopped_half_way_is_not_said_to_reach_the_ismt_when_it_reached_nobody(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    bot = Harness(engine, features, clock)
+    org = bot.org("gestopt")
+    employee = bot.person(Role.EMPLOYEE, org_id=org, name="Eva")
+    bot.say(employee, "/melden")
+    bot.say(employee, "Er belde iemand die zich voordeed als de bank")
+    said = bot.say(employee, "/stop")
+    assert "maar er kon nog niemand van het ISMT gewaarschuwd worden" in said.text
+    assert "gaat als onvolledige melding naar het ISMT" not in said.text
+    assert "Wacht niet: bel nu je leidinggevende of de IT-servicedesk." in said.text
