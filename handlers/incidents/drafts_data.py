@@ -84,6 +84,8 @@ def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
         contact=Contact(
             name=responsible.name,
             role=role_label(responsible.role, ctx.language),
+            # The organisation's 24/7 incident number: where the CSIRT reaches the ISMT.
+            phone=contacts.emergency,
             email=responsible.email or "",
         ),
         sent={ReportKind(kind): report.sent_at for kind, report in reports.items()},

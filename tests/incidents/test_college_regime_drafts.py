@@ -146,6 +146,17 @@ def test_drafts_are_filled_from_what_the_ismt_recorded_never_from_the_noticed_ti
     assert "Vermoeden van onrechtmatig of kwaadwillig handelen: Ja" in draft
     assert "Mogelijk grensoverschrijdend effect: Nee" in draft
     assert "Nog niet bekend (vastleggen" not in draft
+    assert "Telefoon of e-mail: [nog invullen]" in draft  # no 24/7 number set yet
+    with unit_of_work(engine) as session:
+        org = organisations.organisation_by_slug(session=session, slug="demo")
+        organisations.update_organisation(
+            session=session,
+            organisation=org,
+            settings={"contacts": {"emergency": "ISMT-piket 06 1234 5678"}},
+        )
+    draft = bot.say(t.ismt, f"/incident {ref} concept vroegtijdige-waarschuwing", **room).text
+    assert "Telefoon: ISMT-piket 06 1234 5678" in draft
+    assert "[nog invullen]" not in draft  # an early warning that needs no editing
 
     bot.say(t.ismt, f"/incident {ref} vastleggen ioc 185.220.101.4, evil.example", **room)
     bot.say(t.ismt, f"/incident {ref} vastleggen avg-betrokkenen ongeveer 1200", **room)

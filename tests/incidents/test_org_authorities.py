@@ -9,7 +9,7 @@ from storage import organisations
 from storage.db import unit_of_work
 from storage.enums import Country
 from tests.harness import Harness
-from tests.incidents.chat_helpers import report_phishing, town
+from tests.incidents.chat_helpers import link_ismt_room, report_phishing, town
 
 OWN = {
     "authorities": {
@@ -33,7 +33,8 @@ def test_an_organisation_names_its_own_csirt_in_the_drafts(engine, features, clo
     draft = bot.say(t.ismt, "/incident INC-2026-0001 concept vroegtijdige-waarschuwing").text
     assert "Meldportaal VNG" in draft and "MijnNCSC" not in draft
     # Another municipality keeps the default.
-    other = town(bot, slug="ander")
+    other = town(bot, slug="ander", ismt_room=False)
+    link_ismt_room(bot, other.org, chat_id="ismt-room-ander")  # a room belongs to one organisation
     report_phishing(bot, other.employee)
     assert "MijnNCSC" in bot.say(other.ismt, "/incident INC-2026-0001 concept melding").text
 
