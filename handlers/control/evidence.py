@@ -41,6 +41,20 @@ def _incidents(ctx: Context, fmt: str) -> tuple[str, str, int]:
     return to_csv(rows), "text/csv", len(rows)
 
 
+def _compliance(ctx: Context) -> str:
+    """The legal deadlines of every incident at a glance: met, missed (late or not sent), open."""
+    states: dict[str, int] = {"met": 0, "missed": 0, "open": 0}
+    for row in export_incidents(ctx.session, ctx.org, ctx.now):
+        for deadline in row["deadlines"]:
+            states[deadline["state"]] = states.get(deadline["state"], 0) + 1
+    return markup(
+        ctx.t("Reporting deadlines: {met} met, {missed} missed, {open} still open."),
+        met=states["met"],
+        missed=states["missed"],
+        open=states["open"],
+    )
+
+
 def _training(ctx: Context, fmt: str) -> tuple[str, str, int]:
     records = control.training_records(session=ctx.session, organisation_id=ctx.org.id)
     header = [
@@ -268,14 +282,17 @@ def evidence_command(ctx: Context, args: list[str]) -> Reply:
     text, content_type, count = exporter(ctx, fmt)
     ctx.audit("evidence.export", kind=name, format=fmt, rows=count)
     filename = f"{name}-{ctx.org.slug}-{ctx.now.date().isoformat()}.{fmt}"
-    return Reply(
-        markup(
-            ctx.t(
-                "Evidence, {what}: {count} record(s) in {name}. This export is recorded in the audit log."
-            ),
-            what=ctx.t(what),
-            count=count,
-            name=filename,
+    summary = markup(
+        ctx.t(
+            "Evidence, {what}: {count} record(s) in {name}. This export is recorded in the audit log."
         ),
+        what=ctx.t(what),
+        count=count,
+        name=filename,
+    )
+    if name == "incidents":
+        summary += "\n" + _compliance(ctx)
+    return Reply(
+        summary,
         attachments=(Attachment("document", filename, content_type, text.encode("utf-8")),),
     )

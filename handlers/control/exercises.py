@@ -59,6 +59,7 @@ CLOCK_LABELS = {
 SENT_WORDS = {
     "vroegtijdig": "early_warning",
     "vroegtijdige": "early_warning",
+    "vroegtijdige-waarschuwing": "early_warning",  # as /verzonden says it for a real incident
     "early": "early_warning",
     "early-warning": "early_warning",
     "melding": "notification",

@@ -69,7 +69,9 @@ def test_bob_session_decisions_and_follow_up(engine, features) -> None:  # type:
         in bot.say(t.secretary, "/besluit aangenomen P3").text
     )
     late = bot.say(t.secretary, "/besluit amendement P1 toch niet")
-    assert "P1 heeft al een uitkomst: aangenomen. Een amendement komt vóór de stemming." in late.text
+    assert (
+        "P1 heeft al een uitkomst: aangenomen. Een amendement komt vóór de stemming." in late.text
+    )
     listed = bot.say(t.secretary, "/besluit").text
     assert "• P1 Jaarlijkse crisisoefening met het college · aangenomen" in listed
     assert "↳ P2 ook met de gemeenteraad · aangenomen" in listed
@@ -123,4 +125,3 @@ def test_what_people_typed_stays_text_in_the_markdown_pack(engine, features) -> 
     assert line.startswith(r"- A1 \[klik\](http://evil.example) \<img src=x\> \*\*vet\*\*")
     assert "<img" not in document.replace(r"\<img", "")
     assert document.startswith("# BOB-sessie")  # the headings are still headings
-

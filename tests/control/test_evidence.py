@@ -67,6 +67,9 @@ def test_auditor_exports_evidence_and_every_access_is_logged(engine, features, c
     said = bot.say(auditor, "/bewijs incidenten")
     assert "Bewijs, incidenten met hun tijdlijn en meldtermijnen: 1 registratie(s)" in said.text
     assert "Deze export staat in het auditlog." in said.text
+    # Significant, nothing sent yet: early warning, notification, final report (provisional) and
+    # possibly the GDPR clock are open; none met or missed yet.
+    assert "Meldtermijnen: 0 gehaald, 0 gemist," in said.text and "lopen nog." in said.text
     name, data = _file(engine, said.result.outbox_ids[0])
     assert name == "incidents-demo-2026-11-23.csv"
     (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
@@ -99,6 +102,8 @@ def test_auditor_exports_evidence_and_every_access_is_logged(engine, features, c
     exports = [a for a in audit_actions(engine, t.org) if a == "evidence.export"]
     assert len(exports) == 7  # every access, the audit log's own export included
     assert bot.say(t.employee, "/bewijs incidenten").result.refused
+    clock.advance(hours=25)  # the early warning's 24 hours passed without it being sent
+    assert "Meldtermijnen: 0 gehaald, 1 gemist," in bot.say(auditor, "/bewijs incidenten").text
 
 
 CHANGES = [
