@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from handlers.context import Context
 from handlers.control.actions import label
-from handlers.control.common import NINE, day_text
+from handlers.control.common import NINE
 from handlers.coordination.periods import local_date, local_moment
+from handlers.coordination.summary import fmt_date
 from handlers.i18n import N_, t
 from handlers.reply import Reply, markup
 from storage import people, runs
@@ -41,6 +42,15 @@ def _coordinators(ctx: Context) -> list[int]:
     ]
 
 
+def _owner_name(ctx: Context, action: ControlAction) -> str:
+    if action.owner_person_id is None:
+        return "—"
+    owner = people.person_by_id(
+        session=ctx.session, organisation_id=ctx.org.id, person_id=action.owner_person_id
+    )
+    return owner.name if owner else "—"
+
+
 def _send(
     ctx: Context, person_id: int, msgid: str, action: ControlAction, key: str, **extra: str
 ) -> bool:
@@ -55,16 +65,8 @@ def _send(
         label=label(action),
         title=action.title,
         id=action.id,
-        day=day_text(ctx, action.due_at),
-        owner=(
-            people.person_by_id(
-                session=ctx.session,
-                organisation_id=ctx.org.id,
-                person_id=action.owner_person_id,  # type: ignore[arg-type]
-            ).name  # type: ignore[union-attr]
-            if action.owner_person_id
-            else "—"
-        ),
+        day=fmt_date(local_date(action.due_at, ctx.org.timezone), lang),
+        owner=_owner_name(ctx, action),
     )
     if extra.get("note"):
         text += "\n" + markup("{note}", note=t(lang, extra["note"]))

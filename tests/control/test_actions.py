@@ -97,3 +97,16 @@ def test_unreachable_owner_goes_to_the_coordinators(engine, features) -> None:  
     assert run_job("action-follow-up", engine, t.clock(), features) == 1
     texts = t.bot.outbox_for(t.coordinator)
     assert any("Logging aanzetten" in x and "nog geen privéchat" in x for x in texts)
+
+
+def test_reminders_are_in_the_owners_language(engine, features) -> None:  # type: ignore[no-untyped-def]
+    from storage.enums import Role
+
+    t = town(engine, features)
+    english = t.bot.person(Role.IT, org_id=t.org, name="Edward IT", language="en")
+    t.bot.say(english, "/help")
+    t.bot.say(t.coordinator, "/actie nieuw Patch the VPN; Edward IT; 2026-12-10")
+    t.clock.now = utc(2026, 12, 3, 8, 0)
+    assert run_job("action-follow-up", engine, t.clock(), features) == 1
+    (reminder,) = [x for x in t.bot.outbox_for(english) if "A1" in x]
+    assert "Action point A1 “Patch the VPN” is due on 10 Dec 2026." in reminder
