@@ -112,8 +112,16 @@ def action_line(ctx: Context, action: ControlAction) -> str:
         title=one_line(action.title, 90),
         owner=name_of(ctx, action.owner_person_id),
         due=day_text(ctx, action.due_at),
-        source=ctx.t(SOURCE_LABELS.get(action.source, action.source)),
+        source=source_text(ctx, action),
     )
+
+
+def source_text(ctx: Context, action: ControlAction) -> str:
+    """Where an action point came from: "oefening #3", "raadsbesluit P7", "audit", …"""
+    text = ctx.t(SOURCE_LABELS.get(action.source, action.source))
+    if action.source_id is not None and action.source in ("exercise", "decision"):
+        text += (" #" if action.source == "exercise" else " P") + str(action.source_id)
+    return text
 
 
 @command(

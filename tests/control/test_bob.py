@@ -95,7 +95,11 @@ def test_bob_session_decisions_and_follow_up(engine, features) -> None:  # type:
     said = bot.say(t.council, "/bob")
     _name, document = _attachment(engine, said.result.outbox_ids[0])
     assert "A2 Jaarlijkse" not in document and "1 afgerond" in document
-    assert "✓ A2" in bot.say(t.council, "/acties alle").text
+    everything = bot.say(t.council, "/acties alle").text
+    assert (
+        "✓ A2 Jaarlijkse crisisoefening met het college (ook met de gemeenteraad) · Carla Coördinator · 31 mrt 2027 · raadsbesluit P1"
+        in everything
+    )
     actions = audit_actions(engine, t.org)
     for expected in ("bob.prepared", "decision.recorded", "decision.outcome", "action.done"):
         assert expected in actions

@@ -135,7 +135,10 @@ def test_ransomware_exercise_end_to_end(engine, features) -> None:  # type: igno
     assert document.text
 
     # The owner sees the lesson among their action points; closing it is recorded.
-    assert "A1 Beheeraccounts scheiden van back-up" in bot.say(t.ismt, "/acties").text
+    assert (
+        "A1 Beheeraccounts scheiden van back-up · Ivo Ismt · 31 jan 2027 · oefening #1"
+        in bot.say(t.ismt, "/acties").text
+    )
     assert "is afgerond" in bot.say(t.ismt, "/actie A1 klaar").text
 
     # --- the proof: nothing of the exercise reached a real figure, draft, incident or authority ---
