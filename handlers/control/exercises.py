@@ -359,8 +359,8 @@ def exercise_command(ctx: Context, args: list[str]) -> Reply | list[Reply]:
     if not sub:
         return _status(ctx, current)
     rest = args[1:]
-    if sub in {"volgende", "next"}:
-        return _next(ctx, current) if ctx.role in EXERCISE_LEADS else _lead_only(ctx)
+    if sub in {"volgende", "next"} and ctx.role not in EXERCISE_LEADS:
+        return _lead_only(ctx)
     if sub in {"stop", "einde", "end"}:
         return _stop(ctx, current) if ctx.role in EXERCISE_LEADS else _lead_only(ctx)
     if sub in {"afsluiten", "close"}:
@@ -371,6 +371,8 @@ def exercise_command(ctx: Context, args: list[str]) -> Reply | list[Reply]:
         return Reply(
             plain(ctx.t("The play has ended; add lessons learned with /oefening les TEXT."))
         )
+    if sub in {"volgende", "next"}:
+        return _next(ctx, current)
     if sub in {"significant", "significantie"}:
         return _significant(ctx, current, rest)
     if sub in {"verzonden", "sent"}:

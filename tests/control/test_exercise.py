@@ -96,6 +96,8 @@ def test_ransomware_exercise_end_to_end(engine, features) -> None:  # type: igno
     said = bot.say(t.coordinator, "/oefening stop")
     assert "in 2 chat(s) is om geleerde lessen gevraagd" in said.text
     assert "Het spel is beëindigd" in bot.say(t.ismt, "/oefening significant nee").text
+    assert "Het spel is beëindigd" in bot.say(t.coordinator, "/oefening volgende").text
+    assert bot.say(t.mayor, "/oefening volgende").result.refused
     said = bot.say(
         t.ismt, "/oefening les Beheeraccounts scheiden van back-up; Ivo Ismt; 2027-01-31"
     )
