@@ -35,7 +35,7 @@ from handlers.qa.text import DATA_DIR, normalise
 # Regularisation and stopping tolerance: a loose tolerance keeps training fast (a few hundred
 # ms for ~2,300 texts and ~180 classes) and scored level with the default on the tuning runs.
 ENTRY_C, DOMAIN_C, TOLERANCE = 0.5, 0.5, 0.1
-CHAR_NGRAMS = (3, 5)
+CHAR_NGRAMS = (3, 4)
 
 
 @functools.cache
@@ -125,10 +125,10 @@ class Models:
             coef, bias = self.entry.coef_, self.entry.intercept_
             if coef.shape[0] == 1:  # two classes: one row, for the second class
                 coef, bias = np.vstack([-coef, coef]), np.r_[-bias, bias]
-            self._entry_coef = np.asfortranarray(coef)
+            self._entry_coef = np.asfortranarray(coef, dtype=np.float32)
             self._entry_bias = bias
             self._classes = self.entry.classes_.astype(np.int64)
-        self._domain_coef = self.domain.coef_[0]
+        self._domain_coef = self.domain.coef_[0].astype(np.float32)
         self._domain_bias = float(self.domain.intercept_[0])
 
     def score(self, terms: Sequence[str], question: str) -> tuple[np.ndarray, float]:

@@ -102,19 +102,26 @@ class QAEngine:
     """An index and models over a set of entries. They never change after construction; the
     small caches (filters per country and role, engines per set of overrides) are safe to share."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], *, base: QAEngine | None = None) -> None:
+        """``base``: an engine whose models may be reused when these entries ask the same
+        questions in the same order (an organisation that only changed answers), which saves
+        most of the build time and the models' memory per organisation."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.by_id = {e.id: e for e in self.entries}
         self.position = {e.id: i for i, e in enumerate(self.entries)}
         self.index = Index(self.entries)
         an = self.index.analyzer
-        self.models = Models(
-            self.index.question_texts,
-            self.index.q_term_lists,
-            self.index.q_entry.tolist(),
-            len(self.entries),
-            lambda text: an.terms(an.words(text)),
-        )
+        self.training_key = (self.index.question_texts, tuple(self.index.q_entry.tolist()))
+        if base is not None and base.training_key == self.training_key:
+            self.models = base.models
+        else:
+            self.models = Models(
+                self.index.question_texts,
+                self.index.q_term_lists,
+                self.index.q_entry.tolist(),
+                len(self.entries),
+                lambda text: an.terms(an.words(text)),
+            )
         # Exact phrasings (normalised): a question asked in an entry's own words, or attached to
         # an entry by the coordinator, is answered by that entry directly.
         # A phrasing that several entries share decides nothing.
@@ -145,7 +152,7 @@ class QAEngine:
                 return engine
         merged = dict(self.by_id)
         merged.update((e.id, e) for e in overrides)
-        engine = QAEngine(list(merged.values()))
+        engine = QAEngine(list(merged.values()), base=self)
         with self._lock:
             self._derived[key] = engine
             while len(self._derived) > _DERIVED_CACHE:
@@ -373,5 +380,8 @@ def _unknown(lang: str, confidence: float, *, in_scope: bool = False) -> QAResul
 
 @functools.cache
 def get_engine() -> QAEngine:
-    """The engine over the shared knowledge base, built once per process."""
-    return QAEngine(load_entries())
+    """The engine over the shared knowledge base, built once per process (and asked one question,
+    so the first person's question does not pay for the libraries' first-call set-up)."""
+    engine = QAEngine(load_entries())
+    engine.ask("wat is nis2", role=Role.EMPLOYEE, country=Country.NL, language="nl")
+    return engine
