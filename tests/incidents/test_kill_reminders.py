@@ -39,8 +39,8 @@ from storage.db import make_engine
 url, now, stall = sys.argv[1], datetime.fromisoformat(sys.argv[2]), sys.argv[3] == "stall"
 if stall:
     real = Context.send_to_rooms
-    def send_and_stall(self, purpose, reply, key):
-        count = real(self, purpose, reply, key)
+    def send_and_stall(self, purpose, reply, key, *priority):
+        count = real(self, purpose, reply, key, *priority)
         self.session.flush()
         print("QUEUED", flush=True)
         time.sleep(300)  # killed here: inside the unit of work, before its commit
