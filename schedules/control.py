@@ -61,7 +61,7 @@ def follow_up_actions(
 
 @job(
     "exercise-pacing",
-    description="exercises: injects, questions and simulated clocks at their pace",
+    description="exercises: injects, questions and simulated clocks at their pace; a reminder when one is left open",
 )
 def pace_exercises(
     engine: Engine, now: datetime, settings: FeatureSettings, options: JobOptions
@@ -69,19 +69,18 @@ def pace_exercises(
     orgs = _organisations(engine, options)
     with unit_of_work(engine) as session:
         ids = [
-            e.id
-            for e in control.running_exercises_all(session=session)
-            if e.organisation_id in orgs
+            e.id for e in control.open_exercises_all(session=session) if e.organisation_id in orgs
         ]
     done = 0
     for exercise_id in ids:
         try:
             with unit_of_work(engine) as session:
                 exercise = session.get(ControlExercise, exercise_id)
-                if exercise is None or exercise.status != "running":
+                if exercise is None or exercise.status not in ("running", "lessons"):
                     continue
                 ctx = Context(session, now, settings, organisation=orgs[exercise.organisation_id])
                 done += exercises.play_due(ctx, exercise)
+                done += exercises.remind_if_left_open(ctx, exercise)
         except Exception:
             log.exception("exercise %s failed to advance; retried at the next tick", exercise_id)
     return done

@@ -151,8 +151,11 @@ def list_exercises(*, session: Session, organisation_id: int) -> list[ControlExe
     return list(session.exec(statement.order_by(ControlExercise.started_at, ControlExercise.id)))
 
 
-def running_exercises_all(*, session: Session) -> list[ControlExercise]:
-    statement = select(ControlExercise).where(ControlExercise.status == "running")
+def open_exercises_all(*, session: Session) -> list[ControlExercise]:
+    """Every exercise not closed yet (running, or waiting for its lessons), of every organisation."""
+    statement = select(ControlExercise).where(
+        col(ControlExercise.status).in_(["running", "lessons"])
+    )
     return list(session.exec(statement.order_by(ControlExercise.id)))
 
 

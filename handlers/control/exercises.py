@@ -44,7 +44,7 @@ from handlers.reply import Attachment, Reply, markup, plain
 from handlers.text import one_line
 from storage import control, people, rooms, runs
 from storage.control_models import ControlExercise, ControlExerciseEvent
-from storage.enums import Role, RoomPurpose
+from storage.enums import OutboxPriority, Role, RoomPurpose
 
 SPEEDS = {"echt": 1, "real": 1, "snel": 24, "fast": 24}
 MAX_SPEED = 1440
@@ -321,6 +321,52 @@ def play_due(ctx: Context, exercise: ControlExercise, missed: set[str] | None = 
         )
         sent += count
     return sent
+
+
+#: An exercise still open this many days after its start reminds the one who started it (own policy).
+LEFT_OPEN_DAYS = 7
+LEFT_OPEN = N_(
+    "Exercise #{id} ({title}) started on {day} is still open. End the play with /oefening stop, collect the lessons learned and close it with /oefening afsluiten: until then no new exercise can start."
+)
+
+
+def remind_if_left_open(ctx: Context, exercise: ControlExercise) -> int:
+    """Once, a week after the start: the exercise is still open (it blocks the next one)."""
+    if ctx.now < exercise.started_at + timedelta(days=LEFT_OPEN_DAYS):
+        return 0
+    if exercise.started_by_person_id is None or not runs.claim_run(
+        session=ctx.session,
+        kind="exercise-left-open",
+        period=f"exercise:{exercise.id}",
+        target=f"{LEFT_OPEN_DAYS}d",
+        now=ctx.now,
+        organisation_id=ctx.org.id,
+    ):
+        return 0
+    person = people.person_by_id(
+        session=ctx.session, organisation_id=ctx.org.id, person_id=exercise.started_by_person_id
+    )
+    scenario = find_scenario(exercise.scenario)
+    if person is None or scenario is None:
+        return 0
+    lang = person.language
+    reply = Reply(
+        "⏰ "
+        + markup(
+            t(lang, LEFT_OPEN),
+            id=exercise.id,
+            title=scenario.title(lang),
+            day=fmt_date(local_date(exercise.started_at, ctx.org.timezone), lang),
+        )
+    )
+    return int(
+        ctx.send_to_person(
+            person.id,  # type: ignore[arg-type]
+            reply,
+            key=f"exercise-left-open:{exercise.id}",
+            priority=OutboxPriority.REMINDER,
+        )
+    )
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -278,3 +278,20 @@ def test_the_council_report_section_shows_the_exercise_and_its_lessons(engine, f
     assert "1 open; 1 afgerond en 2 nieuw dit kwartaal." in text
     assert "• Ransomware on a file server (23 Nov 2026), lessons learned:" in english
     assert "new this year" in english
+
+
+def test_an_exercise_left_open_reminds_its_lead_once(engine, features) -> None:  # type: ignore[no-untyped-def]
+    t = town(engine, features)
+    t.bot.say(t.coordinator, "/oefening start ddos")
+    t.clock.advance(days=6, hours=23)
+    run_job("exercise-pacing", engine, t.clock(), features)
+    assert not any("staat nog open" in x for x in t.bot.outbox_for(t.coordinator))
+    t.clock.advance(hours=1)
+    run_job("exercise-pacing", engine, t.clock(), features)
+    run_job("exercise-pacing", engine, t.clock(), features)
+    reminders = [x for x in t.bot.outbox_for(t.coordinator) if "staat nog open" in x]
+    assert reminders == [
+        "⏰ Oefening #1 (DDoS-aanval op het e-loket), gestart op 23 nov 2026, staat nog open. "
+        "Beëindig het spel met /oefening stop, verzamel de geleerde lessen en sluit af met "
+        "/oefening afsluiten: tot dan kan er geen nieuwe oefening starten."
+    ]
