@@ -155,11 +155,14 @@ def deadline_lines(
     lines = []
     for row in deadlines:
         label = report_label(language, row.kind, incident)
+        voluntary = getattr(row, "voluntary", False)
         if row.sent_at is not None:
             state = t(language, "sent {when}", when=when_local(org, row.sent_at))
+        elif voluntary:  # guidance, not a legal deadline (out of scope of the national law)
+            state = t(language, "guidance: {when}", when=when_local(org, row.due_at))
         else:
             state = t(language, "due {when}", when=when_local(org, row.due_at))
-        extra = t(language, " (provisional)") if row.provisional else ""
+        extra = t(language, " (provisional)") if row.provisional and not voluntary else ""
         lines.append(markup("• {label}: {state}{extra}", label=label, state=state, extra=extra))
     return lines
 

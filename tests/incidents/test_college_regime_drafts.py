@@ -86,6 +86,7 @@ def test_a_flemish_organisation_gets_voluntary_guidance_and_mandatory_gdpr(
     (alert,) = [m for m in bot.outbox_for(ISMT_ROOM) if "Nieuwe incidentmelding" in m]
     assert "NIS2: vrijwillige melding (art. 30 NIS2)" in alert
     assert "NIS2-termijnen" not in alert
+    assert "Vroegtijdige waarschuwing: richttijd " in alert  # guidance, not "uiterlijk"
     assert "AVG (persoonsgegevens): verplicht, significant of niet" in alert
     incident = incidents(bot)[-1]
     assert set(deadlines(bot, incident.id)) == {"gdpr"}  # only the legal one is a deadline row
