@@ -253,3 +253,34 @@ def test_reminders_use_het_for_het_words(engine, features, clock) -> None:  # ty
     assert "het voortgangsverslag moet" in texts[ReportKind.PROGRESS]
     assert "het tussentijdse verslag moet" in texts[ReportKind.INTERMEDIATE]
     assert not any(" de Eindverslag" in x or " de Voortgangsverslag" in x for x in texts.values())
+
+
+def test_the_council_room_gets_the_notice_only_when_the_organisation_says_so(
+    engine, features, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from storage import rooms
+
+    bot = Harness(engine, features, clock)
+    t = town(bot)
+    with unit_of_work(engine) as session:
+        rooms.link_room(
+            session=session,
+            organisation_id=t.org,
+            purpose="council",
+            platform="telegram",
+            chat_id="raad",
+            now=clock.now,
+        )
+    first = _ransomware(bot, t.employee, personal_data="Nee")
+    bot.say(t.ismt, f"/incident {first} significant ja", group=ISMT_ROOM)
+    assert bot.outbox_for("raad") == []  # default: the mayor and the secretary only
+    with unit_of_work(engine) as session:
+        org = organisations.organisation_by_slug(session=session, slug="demo")
+        organisations.update_organisation(
+            session=session, organisation=org, settings={"incident_notice_council": True}
+        )
+    second = _ransomware(bot, t.employee, personal_data="Nee")
+    bot.say(t.ismt, f"/incident {second} significant ja", group=ISMT_ROOM)
+    (notice,) = bot.outbox_for("raad")
+    assert f"Het ISMT heeft incident {second} significant verklaard" in notice
+    assert "Eva Employee" not in notice
