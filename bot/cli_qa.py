@@ -70,6 +70,19 @@ def register(main: click.Group) -> None:
                     for c in result.suggestions
                     if result.kind == "suggest"
                 ],
+                # issue 12: the close runner-up offered beside a direct answer, the situation
+                # the question describes (the chat then offers /melden), and the country the
+                # answer is for when the question named the other one
+                "runner_up": (
+                    {
+                        "entry_id": result.suggestions[0].value,
+                        "question": result.suggestions[0].label,
+                    }
+                    if result.kind == "answer" and result.suggestions
+                    else None
+                ),
+                "situation": result.situation,
+                "answered_for_country": result.country.value if result.country else None,
             }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
@@ -77,6 +90,10 @@ def register(main: click.Group) -> None:
         for number, choice in enumerate(result.suggestions, start=1):
             if result.kind == "suggest":
                 click.echo(f"  {number}) {choice.label}  [{choice.value}]")
+            elif result.kind == "answer":
+                click.echo(f"  (or rather: {choice.label}  [{choice.value}])")
+        if result.situation is not None:
+            click.echo("  (in the chat: the offer to report this with /melden)")
 
     @main.group()
     def kb() -> None:

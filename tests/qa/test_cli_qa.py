@@ -83,3 +83,13 @@ def test_kb_check_fails_on_a_file_that_does_not_parse(cli, tmp_path: Path) -> No
     (tmp_path / "bad.toml").write_text("[[entry]\nid = ", encoding="utf-8")
     out = cli("kb", "check", str(tmp_path / "bad.toml"), ok=False)
     assert "cannot read" in out.output
+
+
+def test_ask_json_names_a_situation_and_the_country_it_answered_for(cli) -> None:  # type: ignore[no-untyped-def]
+    hacked = json.loads(cli("ask", "--json", "--role", "mayor", "we zijn net gehackt").stdout)
+    assert hacked["kind"] == "answer" and hacked["situation"] == "hacked"
+    belgian = json.loads(
+        cli("ask", "--json", "--country", "nl", "wat is het standpunt van de VVSG?").stdout
+    )
+    assert belgian["kind"] == "answer" and belgian["answered_for_country"] == "be"
+    assert belgian["entry_id"] == "scope-be-vvsg"
