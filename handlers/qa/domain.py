@@ -26,7 +26,7 @@ _WORDS = re.compile(
     r"|toegangsbeheer|access control|risicoanalyse|risk (analysis|assessment)|leveranciersrisico"
     r"|vvsg|rdi\b|aansprakelijk|liabil|essentiele entiteit|belangrijke entiteit|essential entit"
     r"|important entit|significant incident|vroegtijdige waarschuwing|early warning"
-    r"|nis2bot|deze bot|this bot|de bot\b|the bot\b)"
+    r"|certificaat|certificate|toets\b|quiz\b|nis2bot|deze bot|this bot|de bot\b|the bot\b)"
 )
 
 

@@ -133,7 +133,8 @@ _GENERAL = re.compile(r"^(wat is|wat zijn|what is|what are|hoe herken|how do i r
 _SPECIFIC = re.compile(
     r"binnen hoeveel|hoeveel (uur|tijd|dagen)|hoe snel|hoe lang|wanneer moet|welke termijn"
     r"|aan wie|bij wie|naar wie|deadline|within how|how (many|long|fast|quickly|soon)"
-    r"|who (do|must|should) we|to whom"
+    r"|who (do|must|should) we|to whom|moeten we (ook|dan ook|nog)|ook (nog )?(melden|naar)"
+    r"|apart (melden|gemeld)|(is|zijn) (dat|die|de nis2-melding) (dan )?genoeg|do we also|is that enough"
 )
 
 
