@@ -383,3 +383,35 @@ def test_keys_sealed_with_another_secret_are_refused_not_replaced() -> None:
         unseal("another secret", "cross-signing", sealed)
     with pytest.raises(SecretMismatch):  # a key for one purpose does not open another's
         unseal(SECRET, "crypto-store", sealed)
+
+
+def test_a_wrong_secret_stops_the_bot_and_keeps_its_keys(
+    synapse: SynapseServer, sqlite_engine: Engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.transports import TransportStartError
+    from storage import matrix_crypto
+
+    bot_user = synapse.make_user("bot")
+    settings = e2ee_settings(synapse, bot_user, tmp_path)
+
+    async def main() -> None:
+        async with Bot(settings, sqlite_engine):
+            pass
+        with unit_of_work(sqlite_engine) as session:
+            kept = matrix_crypto.load_cross_signing(session=session, user_id=bot_user.user_id)
+            assert kept is not None
+            master = kept.master_key
+        wrong = bot_settings(
+            synapse, bot_user, tmp_path, matrix_e2ee=True, matrix_secret_key="not the secret"
+        )
+        with pytest.raises(TransportStartError, match="another NIS2BOT_MATRIX_SECRET_KEY"):
+            async with Bot(wrong, sqlite_engine):
+                pass
+        with unit_of_work(sqlite_engine) as session:
+            again = matrix_crypto.load_cross_signing(session=session, user_id=bot_user.user_id)
+            assert again is not None and again.master_key == master  # not replaced
+        async with Bot(settings, sqlite_engine) as bot:  # the right secret works again
+            assert bot.transport.crypto is not None and bot.transport.crypto.keys is not None
+            assert bot.transport.crypto.keys.master.public == master
+
+    run(main())
