@@ -292,7 +292,7 @@ class TelegramTransport:
         await asyncio.to_thread(self._write_kv, offset_key(self.bot.id), str(offset))
 
     def _read_kv(self, key: str) -> str | None:
-        with unit_of_work(self.runtime.engine) as session:
+        with unit_of_work(self.runtime.engine, read_only=True) as session:
             return kv.get_value(session=session, key=key)
 
     def _write_kv(self, key: str, value: str) -> None:
