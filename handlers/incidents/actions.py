@@ -43,8 +43,9 @@ def _significant(ctx: Context, incident: Incident, args: list[str]) -> Reply:
         incident.status = Status.TRIAGE.value
     kind = "significant" if incident.significant else "not_significant"
     changed(ctx, incident, kind, significant=incident.significant)
+    told: list[str] | None = None
     if incident.significant:
-        college.notify_college(ctx, incident, college.SIGNIFICANT)
+        told = college.notify_college(ctx, incident, college.SIGNIFICANT)
     if incident.significant and not organisation_in_scope(ctx.org):
         text = ctx.t(
             "{reference} is significant, decided by {name}. This organisation is outside the "
@@ -64,6 +65,14 @@ def _significant(ctx: Context, incident: Incident, args: list[str]) -> Reply:
             "{reference} is not significant, decided by {name}. No NIS2 reports are due.",
             reference=incident.reference,
             name=ctx.me.name,
+        )
+    if told:
+        listed = ", ".join(told)
+        text += "\n" + ctx.t("Told in a short notice: {names}.", names=listed)
+    elif told is not None:
+        text += "\n" + ctx.t(
+            "The mayor and the secretary could not be told through the bot (not enrolled, or "
+            "not reachable yet): please tell them yourself."
         )
     return with_deadlines(ctx, incident, plain(text))
 

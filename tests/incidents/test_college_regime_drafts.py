@@ -34,7 +34,8 @@ def test_significant_reaches_the_mayor_and_the_secretary_in_plain_words(
     ref = _ransomware(bot, t.employee, personal_data="Nee")
     assert bot.outbox_for(mayor) == []  # not yet: nothing was decided, no personal data
 
-    bot.say(t.ismt, f"/incident {ref} significant ja", group=ISMT_ROOM)
+    said = bot.say(t.ismt, f"/incident {ref} significant ja", group=ISMT_ROOM)
+    assert "Met een kort bericht op de hoogte gebracht: Marga Mayor, Sam Secretary." in said.text
     (notice,) = bot.outbox_for(mayor)
     assert f"Het ISMT heeft incident {ref} significant verklaard (NIS2)." in notice
     assert "Volgende wettelijke stap: Vroegtijdige waarschuwing uiterlijk 24-11-2026" in notice
@@ -180,6 +181,8 @@ def test_sending_the_final_report_closes_the_progress_report(engine, features, c
     bot.say(t.ismt, f"/incident {ref} significant ja", group=ISMT_ROOM)
     incident = incidents(bot)[-1]
     assert "Eindverslag (of voortgangsverslag" in bot.say(t.ismt, f"/incident {ref}").text
+    # Nobody of the college is enrolled here: the ISMT is told to inform them itself.
+    assert "licht hen zelf in" in bot.say(t.ismt, f"/incident {ref} significant ja").text
     clock.advance(hours=2)
     bot.say(t.ismt, f"/verzonden {ref} vroegtijdige-waarschuwing", group=ISMT_ROOM)
     bot.say(t.ismt, f"/verzonden {ref} melding", group=ISMT_ROOM)
