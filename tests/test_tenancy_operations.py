@@ -20,7 +20,11 @@ from tests.harness import Harness
 
 # Tables that hold no organisation's data: delivery de-duplication ids, runtime values (offsets,
 # sync tokens, one-time codes that expire), and job run claims (kind, period, target).
-UNSCOPED = {"organisation", "inbox", "kv", "scheduled_run"}
+# Deployment-wide, not any municipality's: the bot's own Matrix device keys and cross-signing
+# identity serve every organisation on the homeserver, like the sync token in kv.
+UNSCOPED = {
+    "organisation", "inbox", "kv", "scheduled_run", "matrix_crypto_store", "matrix_cross_signing"
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -136,16 +140,19 @@ def test_org_set_changes_fields_and_settings_and_is_audited(setup) -> None:  # t
     shown = json.loads(
         cli(
             "org", "set", "gent", "--matrix-domain", "Matrix.Gent.be",
-            "--setting", "csirt_phone=+32 2 501 05 60", "--setting", "training_interval_months=6",
+            "--setting", "summary_time=08:30", "--setting", "retention_incident_days=400",
             "--json",
         ).output
     )  # fmt: skip
     assert shown["matrix_domain"] == "matrix.gent.be"
-    assert shown["settings"] == {"csirt_phone": "+32 2 501 05 60", "training_interval_months": 6}
+    assert shown["settings"] == {"summary_time": "08:30", "retention_incident_days": 400}
     shown = json.loads(
-        cli("org", "set", "gent", "--unset", "csirt_phone", "--matrix-domain", "", "--json").output
+        cli("org", "set", "gent", "--unset", "summary_time", "--matrix-domain", "", "--json").output
     )
-    assert shown["settings"] == {"training_interval_months": 6} and shown["matrix_domain"] is None
+    assert shown["settings"] == {"retention_incident_days": 400} and shown["matrix_domain"] is None
+    # A key no feature reads is refused, not stored and silently ignored (#15 item 10).
+    typo = cli("org", "set", "gent", "--setting", "csirt_phone=+32 2 501 05 60", ok=False)
+    assert "unknown setting 'csirt_phone'" in typo.output
     assert (
         "unknown time zone" in cli("org", "set", "gent", "--timezone", "Mars/Base", ok=False).output
     )
