@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     matrix_room_burst: int = Field(default=5, ge=1, le=100)
     matrix_sync_timeout_ms: int = Field(default=30_000, ge=0, le=120_000)
     matrix_open_direct_chats: bool = True  # strangers may open a direct chat (to enrol)
-    matrix_e2ee: bool = False  # end-to-end encryption (needs matrix_secret_key)
+    matrix_e2ee: bool = True  # end-to-end encryption, on unless switched off (needs the secret)
     matrix_secret_key: SecretStr | None = None  # seals the stored Matrix keys
 
     metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /healthz and /metrics

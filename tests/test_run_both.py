@@ -73,6 +73,8 @@ def test_nis2bot_run_serves_telegram_and_matrix_at_once(
         "NIS2BOT_MATRIX_ACCESS_TOKEN": bot_user.access_token,
         "NIS2BOT_MATRIX_DEVICE_ID": bot_user.device_id,
         "NIS2BOT_MATRIX_SYNC_TIMEOUT_MS": "1000",
+        # Encryption is on by default, so a real start needs the key that seals its keys.
+        "NIS2BOT_MATRIX_SECRET_KEY": "run-both test secret, never printed",
         "NIS2BOT_METRICS_PORT": str(port),
     }
     env.pop("NIS2BOT_CONFIG", None)

@@ -23,6 +23,7 @@ from storage.db import make_engine, unit_of_work
 PASSWORD = 'pa"ss\\wörd/&x=1'  # needs escaping in JSON and in a URL
 SETTINGS_TOKEN = "tok-from-settings-4f9a1c"
 STORED_TOKEN = "tok-from-database-77e2b0"  # no syt_ prefix: no pattern would catch it
+MATRIX_SECRET_KEY = "seal-key-9c1d4e"  # NIS2BOT_MATRIX_SECRET_KEY: never printed either
 
 
 class _Echo(BaseHTTPRequestHandler):
@@ -61,10 +62,13 @@ def _run(db_url: str, tmp_path, monkeypatch, **env: str) -> str:  # type: ignore
     monkeypatch.setenv("NIS2BOT_DATABASE_URL", db_url)
     monkeypatch.setenv("NIS2BOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NIS2BOT_LOG_LEVEL", "DEBUG")  # the most a log could ever say
+    # Encryption is on by default: the key that seals the bot's Matrix keys is a secret too.
+    monkeypatch.setenv("NIS2BOT_MATRIX_SECRET_KEY", MATRIX_SECRET_KEY)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(main, ["run"], obj=Obj(None))
     assert result.exit_code != 0, result.output
+    assert _leaks(result.output, MATRIX_SECRET_KEY) == []
     return result.output
 
 

@@ -49,6 +49,8 @@ def bot_settings(synapse: SynapseServer, bot: MatrixUser, tmp: Path, **extra: An
         "matrix_messages_per_second": 200,
         "matrix_room_messages_per_second": 50,
         "matrix_room_burst": 50,
+        # These tests are about the unencrypted path; the encryption tests switch it on.
+        "matrix_e2ee": False,
     }
     values.update(extra)
     return Settings(**values)
