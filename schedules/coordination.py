@@ -29,7 +29,12 @@ from handlers.coordination.periods import (
     summary_due,
 )
 from handlers.coordination.recurrence import Repeat, latest_due
-from handlers.coordination.service import figures_for, room_language, summary_wall_time
+from handlers.coordination.service import (
+    control_section,
+    figures_for,
+    room_language,
+    summary_wall_time,
+)
 from handlers.coordination.summary import AUDIT_KINDS, Audience, fmt_date, render_summary
 from handlers.i18n import N_, t
 from handlers.reply import Reply, markup
@@ -116,12 +121,27 @@ def _summaries_for(
             continue
         # Read the facts inside a short transaction; draw the charts outside it (on SQLite every
         # unit of work holds the write lock, and the charts take a good part of a second).
+        audiences = {ROOM_AUDIENCE[r.purpose] for r in pending}
         with unit_of_work(engine) as session:
             figures = figures_for(session=session, organisation=org, period=chosen, as_of=now)
+            section = (  # the exercises and action points (#16), for the council
+                control_section(
+                    session=session,
+                    organisation=org,
+                    period=chosen,
+                    as_of=now,
+                    language=room_language(org),
+                )
+                if Audience.COUNCIL in audiences
+                else ""
+            )
         rendered = {
             audience: render_summary(figures, audience, room_language(org)).reply()
-            for audience in {ROOM_AUDIENCE[r.purpose] for r in pending}
+            for audience in audiences
         }
+        if section:
+            council = rendered[Audience.COUNCIL]
+            council.text += "\n\n" + section
         for room in pending:
             with unit_of_work(engine) as session:
                 if not runs.claim_run(

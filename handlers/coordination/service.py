@@ -32,7 +32,28 @@ def summary_for(
     limit: int | None = CHAT_INCIDENT_LIMIT,
 ) -> Rendered:
     figures = figures_for(session=session, organisation=organisation, period=period, as_of=as_of)
-    return render_summary(figures, audience, language, limit=limit)
+    rendered = render_summary(figures, audience, language, limit=limit)
+    if audience is Audience.COUNCIL:
+        section = control_section(
+            session=session,
+            organisation=organisation,
+            period=period,
+            as_of=as_of,
+            language=language,
+        )
+        rendered = Rendered(rendered.text + "\n\n" + section, rendered.charts)
+    return rendered
+
+
+def control_section(
+    *, session: Session, organisation: Organisation, period: Period, as_of: datetime, language: str
+) -> str:
+    """The exercises and action points of "in control" (#16) for the council's summary."""
+    from handlers.control.report import council_section  # lazy: control builds on coordination
+
+    return council_section(
+        session=session, organisation=organisation, period=period, as_of=as_of, language=language
+    )
 
 
 def default_period(organisation: Organisation, now: datetime) -> Period:
