@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import case, or_
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -23,19 +24,30 @@ def offered_choice_values(
 
     The platform's message id is recorded just after the send; a press in that moment (or while
     the database was away) finds the message not yet recorded, so the choices of the chat's
-    latest unrecorded messages count too. A message recorded under another id never does."""
-    base = select(OutboxMessage.payload).where(
-        OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id
-    )
-    exact = session.exec(base.where(OutboxMessage.external_id == external_id)).first()
-    if exact is not None:
-        return _values(exact)
-    unrecorded = session.exec(
-        base.where(col(OutboxMessage.external_id).is_(None))
+    latest unrecorded messages count too. A message recorded under another id never does.
+
+    One statement reads both: with two, the id could be recorded between them (PostgreSQL reads
+    each statement's own snapshot), so that the first missed the recorded row and the second the
+    unrecorded one, and a genuine press was refused."""
+    rows = session.exec(
+        select(OutboxMessage.external_id, OutboxMessage.payload)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.chat_id == chat_id,
+            or_(
+                OutboxMessage.external_id == external_id,
+                col(OutboxMessage.external_id).is_(None),
+            ),
+        )
+        # The recorded message first, however many unrecorded (failed, pending) rows are newer.
+        .order_by(case((OutboxMessage.external_id == external_id, 0), else_=1))
         .order_by(col(OutboxMessage.id).desc())
-        .limit(UNRECORDED_LOOKBACK)
-    )
-    return {value for payload in unrecorded for value in _values(payload)}
+        .limit(UNRECORDED_LOOKBACK + 1)
+    ).all()
+    exact = [payload for recorded, payload in rows if recorded == external_id]
+    if exact:
+        return _values(exact[0])
+    return {value for recorded, payload in rows if recorded is None for value in _values(payload)}
 
 
 def _values(payload: dict[str, Any]) -> set[str]:
