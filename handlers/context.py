@@ -49,6 +49,11 @@ class Context:
         return self.organisation
 
     @property
+    def country(self) -> str | None:
+        """The organisation's country (nl, be), for words that differ: schepen, not wethouder."""
+        return self.organisation.country if self.organisation else None
+
+    @property
     def me(self) -> Person:
         if self.person is None:
             raise RuntimeError("this action needs an enrolled person")

@@ -205,7 +205,7 @@ class ConsoleChat:
                     "— {org} — you are {name} ({role}). Type /help; /exit leaves.",
                     org=org.name,
                     name=person.name,
-                    role=role_label(person.role, lang),
+                    role=role_label(person.role, lang, org.country),
                 )
             )
             # The identity is the name given on the command line, not the (editable) profile name.

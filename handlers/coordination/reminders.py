@@ -61,7 +61,7 @@ dialog = Dialog("reminder", ReminderState, first=ReminderState.AUDIENCE, title=N
 def audience_text(ctx: Context, audience: dict[str, Any], language: str | None = None) -> str:
     lang = language or ctx.language
     if "roles" in audience:
-        return ", ".join(role_label(r, lang) for r in audience["roles"])
+        return ", ".join(role_label(r, lang, ctx.country) for r in audience["roles"])
     if "room" in audience:
         label = PURPOSE_LABELS.get(RoomPurpose(audience["room"]), audience["room"])
         return t(lang, N_("the {purpose} room"), purpose=t(lang, label))
@@ -165,7 +165,7 @@ def on_person(ctx: Context, draft: Draft, answer: Answer) -> Step:
         return Retry(ctx.t("I found nobody with that name. Check the spelling in /mensen."))
     if len(found) > 1:
         draft["matches"] = [
-            [p.id, f"{p.name} ({p.department or role_label(p.role, ctx.language)})"]
+            [p.id, f"{p.name} ({p.department or role_label(p.role, ctx.language, ctx.country)})"]
             for p in found[:10]
         ]
         return Retry(ctx.t("Several people have that name."))

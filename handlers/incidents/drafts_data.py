@@ -83,7 +83,7 @@ def draft_data(ctx: Context, incident: Incident) -> IncidentDraftData:
         handled_at=incident.handled_at,
         contact=Contact(
             name=responsible.name,
-            role=role_label(responsible.role, ctx.language),
+            role=role_label(responsible.role, ctx.language, ctx.country),
             # The organisation's 24/7 incident number: where the CSIRT reaches the ISMT.
             phone=contacts.emergency,
             email=responsible.email or "",

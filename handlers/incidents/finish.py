@@ -76,7 +76,9 @@ def who_knows(
         if outcome.rooms:
             lines.append(plain(ctx.t("The ISMT has been alerted in its group chat.")))
         if others:
-            names = ", ".join(f"{name} ({role_label(role, ctx.language)})" for name, role in others)
+            names = ", ".join(
+                f"{name} ({role_label(role, ctx.language, ctx.country)})" for name, role in others
+            )
             lines.append(markup(ctx.t("Alerted personally: {names}."), names=names))
         return "\n".join(lines)
     lines = [

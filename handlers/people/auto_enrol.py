@@ -161,7 +161,7 @@ def enrol_domain_member(
             ),
             org=org.name,
             domain=server_name(event.sender_id),
-            role=role_label(Role.EMPLOYEE, ctx.language),
+            role=role_label(Role.EMPLOYEE, ctx.language, ctx.country),
         )
     )
     return [welcome, *start_dialog(ctx, profile)]

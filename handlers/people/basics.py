@@ -22,7 +22,9 @@ def help_command(ctx: Context, args: list[str]) -> Reply:
     lines = [
         markup(
             "<b>{title}</b>",
-            title=ctx.t("What you can do as {role}", role=role_label(role, ctx.language)),
+            title=ctx.t(
+                "What you can do as {role}", role=role_label(role, ctx.language, ctx.country)
+            ),
         )
     ]
     for spec in commands_for(role):
@@ -79,7 +81,7 @@ def whoami_command(ctx: Context, args: list[str]) -> Reply:
             sentence,
             name=me.name,
             department=me.department or "",
-            role=role_label(me.role, ctx.language),
+            role=role_label(me.role, ctx.language, ctx.country),
             org=ctx.org.name,
             language=ctx.language,
         )

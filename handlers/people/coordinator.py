@@ -75,7 +75,7 @@ def invite_command(ctx: Context, args: list[str]) -> Reply:
             "Invite code for {role}: <code>{code}</code> ({uses} uses, valid {days} days). "
             "The new person sends: /start {code}"
         ),
-        role=role_label(role, ctx.language),
+        role=role_label(role, ctx.language, ctx.country),
         code=invite.code,
         uses=uses,
         days=days,
@@ -100,7 +100,7 @@ def people_command(ctx: Context, args: list[str]) -> Reply:
             markup(
                 "• {name} — {role}{dept}",
                 name=person.name,
-                role=role_label(person.role, ctx.language),
+                role=role_label(person.role, ctx.language, ctx.country),
                 dept=f", {person.department}" if person.department else "",
             )
         )

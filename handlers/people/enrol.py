@@ -113,7 +113,7 @@ def enrol(ctx: Context, raw_code: str) -> list[Reply]:
                 "First, three short questions for your profile.",
             ),
             org=org.name,
-            role=role_label(person.role, ctx.language),
+            role=role_label(person.role, ctx.language, ctx.country),
         )
     )
     return [welcome, *start_dialog(ctx, profile)]

@@ -49,5 +49,15 @@ def parse_role(word: str) -> Role | None:
     return ROLE_WORDS.get(word.strip().lower())
 
 
-def role_label(role: Role | str, language: str) -> str:
-    return t(language, ROLE_LABELS[Role(role)])
+#: Flanders' own words (Decreet Lokaal Bestuur): a schepen and an algemeen directeur, not a
+#: wethouder and a gemeentesecretaris. In English the Flemish title stays visible.
+BELGIAN_ROLE_LABELS: dict[Role, str] = {
+    Role.ALDERMAN: N_("alderman (schepen)"),
+    Role.SECRETARY: N_("general director (algemeen directeur)"),
+}
+
+
+def role_label(role: Role | str, language: str, country: str | None = None) -> str:
+    """The role as people of ``country`` call it (nl when unknown)."""
+    labels = BELGIAN_ROLE_LABELS if country == "be" else {}
+    return t(language, labels.get(Role(role), ROLE_LABELS[Role(role)]))

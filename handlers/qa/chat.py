@@ -325,7 +325,7 @@ def forward_command(ctx: Context, args: list[str]) -> Reply:
                         lang,
                         "Question #{number} for the NIS2 coordinator (from a {role})",
                         number=row.id,
-                        role=role_label(row.role, lang),
+                        role=role_label(row.role, lang, ctx.country),
                     ),
                 ),
                 plain(row.question),

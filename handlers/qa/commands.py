@@ -88,7 +88,7 @@ def unanswered_command(ctx: Context, args: list[str]) -> Reply:
                 "#{number} · {when} · {role} · {state}\n{question}",
                 number=row.id,
                 when=row.created_at.strftime("%d-%m %H:%M"),
-                role=role_label(row.role, ctx.language),
+                role=role_label(row.role, ctx.language, ctx.country),
                 state=state,
                 question=one_line(row.question, 300),
             )
