@@ -14,6 +14,7 @@ from handlers.dialog import (
 )
 from handlers.i18n import N_
 from handlers.incidents.intake import MAX_DESCRIPTION, intake
+from handlers.incidents.readiness import readiness
 from handlers.incidents.recognise import guess_category, looks_like_report
 from handlers.reply import Choice, Reply, markup, plain
 from handlers.router import free_text_handler
@@ -102,6 +103,18 @@ def keep_offered_description(ctx: Context, text: str) -> None:
     kv.set_value(session=ctx.session, key=_offer_key(ctx), value=json.dumps(offer), now=ctx.now)
 
 
+def who_hears_of_it(ctx: Context) -> str:
+    """What an offer to report may promise: that the ISMT hears of it at once only when an alert
+    would reach someone now; in an organisation nobody set up yet, that the report is kept and who
+    to phone meanwhile (never "the ISMT hears of it" when nobody would)."""
+    if readiness(ctx.session, ctx.org).can_alert:
+        return ctx.t("The ISMT hears of it at once.")
+    return ctx.t(
+        "It is recorded at once, but I cannot alert the ISMT yet (nobody is set up for that), "
+        "so also phone your service desk or your manager."
+    )
+
+
 @free_text_handler
 def offer_report(ctx: Context, text: str) -> list[Reply] | None:
     """'ik wil iets melden', 'ik heb op een link geklikt': offer the intake, never start it unasked."""
@@ -122,7 +135,8 @@ def offer_report(ctx: Context, text: str) -> list[Reply] | None:
             plain(
                 ctx.t(
                     "It sounds like you want to report something. Shall we do that now? It takes "
-                    "a few minutes and the ISMT hears of it at once. Not now? Then just carry on."
+                    "a few minutes. {who_hears} Not now? Then just carry on.",
+                    who_hears=who_hears_of_it(ctx),
                 )
             ),
             (Choice("/melden", label),),

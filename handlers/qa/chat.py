@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from handlers.command import EVERYONE, command
 from handlers.context import Context
 from handlers.i18n import N_, t
-from handlers.incidents.entry import keep_offered_description
+from handlers.incidents.entry import keep_offered_description, who_hears_of_it
 from handlers.incidents.recognise import describes_incident
 from handlers.people.roles import role_label
 from handlers.qa.engine import QAEngine, QAResult
@@ -170,7 +170,8 @@ def _reply_for(
             text += "\n\n" + markup(
                 "<b>{offer}</b>",
                 offer=ctx.t(
-                    "Shall we report this as an incident now? The ISMT hears of it at once."
+                    "Shall we report this as an incident now? {who_hears}",
+                    who_hears=who_hears_of_it(ctx),
                 ),
             )
         # A runner-up beside the answer, but not beside urgent advice: there the one thing to

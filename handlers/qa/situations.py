@@ -82,6 +82,19 @@ SITUATIONS: tuple[Situation, ...] = tuple(
             r"|typed (in )?my password|gave (away )?my password",
         ),
         (
+            # Lost, not found: a lost stick with data is a possible data breach, a found one a
+            # possible malware carrier; "kwijt" must never get the found-stick advice.
+            "lost_media",
+            "help-lost-media",
+            _near(
+                r"usb|stick|geheugenstick|memory stick|harde schijf|hard ?drive|externe schijf"
+                r"|schijfje|dossier|dossiers|map met|papieren",
+                # Not "verlies": "hoe voorkom je verlies van dossiers?" asks, it tells nothing.
+                r"kwijt|verloren|gestolen|gepikt|gejat|ontvreemd|laten liggen|zoek\b|verdwenen"
+                r"|lost\b|stolen|missing|disappeared|left (it|my)",
+            ),
+        ),
+        (
             "usb_found",
             "help-usb-found",
             _near(r"usb|stick|geheugenstick|memory stick", r"gevonden|vond|ligt|lag|found|lying"),
