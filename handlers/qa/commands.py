@@ -402,7 +402,7 @@ def _show(ctx: Context, args: list[str]) -> Reply:
         return Reply(plain(ctx.t("No entry comes close to that.")))
     lines = [markup("<b>{title}</b>", title=ctx.t("Closest entries"))]
     for entry_id, _score in ranked:
-        question = engine.by_id[entry_id].texts[ctx.language].question
+        question = engine.by_id[entry_id].texts[ctx.language].question_for(ctx.country)
         lines.append(markup("<code>{entry}</code> {question}", entry=entry_id, question=question))
     return Reply("\n".join(lines))
 

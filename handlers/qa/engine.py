@@ -279,7 +279,10 @@ class QAEngine:
         tie = ONE_WORD_TIE if d.words <= 1 else TIE if d.words == 2 else 0.0
         if d.exact is None and d.margin < tie and situation is None:
             choices = [
-                Choice(value=engine.entries[i].id, label=engine.entries[i].texts[lang].question)
+                Choice(
+                    value=engine.entries[i].id,
+                    label=engine.entries[i].texts[lang].question_for(d.country),
+                )
                 for i, _ in d.ranked
             ]
             return QAResult(
@@ -296,7 +299,7 @@ class QAEngine:
         result.situation = situation
         if d.exact is None and len(d.ranked) > 1 and d.margin < CLOSE:
             runner = engine.entries[d.ranked[1][0]]
-            result.suggestions = [Choice(runner.id, runner.texts[lang].question)]
+            result.suggestions = [Choice(runner.id, runner.texts[lang].question_for(d.country))]
         return result
 
     def answer_entry(

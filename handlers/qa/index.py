@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from handlers.qa.kb import Entry
+from handlers.qa.kb import Entry, without_marks
 from handlers.qa.text import Analyzer, load_synonyms, raw_words
 
 # Weights of the signals in the ranking score (each first scaled to [0, 1] per query): the best
@@ -86,7 +86,7 @@ class Index:
         answer_entry: list[int] = []
         for i, entry in enumerate(self.entries):
             for text in entry.texts.values():
-                for q in (text.question, *text.paraphrases):
+                for q in (without_marks(text.question), *text.paraphrases):
                     question_texts.append(q)
                     question_entry.append(i)
 

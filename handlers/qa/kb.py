@@ -72,10 +72,22 @@ class LanguageText:
                     return self.country_answers[key]
         return self.role_answers.get(role, self.answer)
 
+    def question_for(self, country: Country | str | None) -> str:
+        """The entry's question as shown to people of ``country`` ("de rol van een schepen" in
+        Flanders); both countries' words when it is not known."""
+        if country is None:
+            return without_marks(self.question)
+        return for_country(self.question, Country(country))
+
     def all_answers(self) -> tuple[str, ...]:
         """Every answer text, with the fragments of both countries (for the index)."""
         texts = (self.answer, *self.role_answers.values(), *self.country_answers.values())
         return tuple(_FRAGMENT_MARK.sub("", text) for text in texts)
+
+
+def without_marks(text: str) -> str:
+    """``text`` with both countries' fragments kept and their marks removed (for the index)."""
+    return _FRAGMENT_MARK.sub("", text)
 
 
 def for_country(text: str, country: Country) -> str:
