@@ -32,6 +32,7 @@ from handlers.coordination.recurrence import Repeat, latest_due
 from handlers.coordination.service import (
     control_section,
     figures_for,
+    first_page,
     room_language,
     summary_wall_time,
 )
@@ -135,6 +136,13 @@ def _summaries_for(
                 if Audience.COUNCIL in audiences
                 else ""
             )
+            page = (  # the one-screen first page (#16 item 3), for the council
+                first_page(
+                    session=session, organisation=org, figures=figures, language=room_language(org)
+                )
+                if Audience.COUNCIL in audiences
+                else ""
+            )
         rendered = {
             audience: render_summary(figures, audience, room_language(org)).reply()
             for audience in audiences
@@ -142,6 +150,9 @@ def _summaries_for(
         if section:
             council = rendered[Audience.COUNCIL]
             council.text += "\n\n" + section
+        if page:
+            council = rendered[Audience.COUNCIL]
+            council.text = page + "\n\n" + council.text
         for room in pending:
             with unit_of_work(engine) as session:
                 if not runs.claim_run(

@@ -65,7 +65,22 @@ def council_questions(figures: Figures, count: int = 3) -> list[Question]:
                 missed=deadlines.missed,
             )
         )
-    if college is not None and (college.overdue or college.due_soon):
+    if college is not None and (college.overdue or college.due_soon) and figures.country == "be":
+        # Belgium has no Cbw certificate (the Dutch law's art. 24): the college's training
+        # deadline there is the municipality's own, so the question names no law.
+        chosen.append(
+            _counted(
+                college.overdue + college.due_soon,
+                N_(
+                    "A college member has not yet completed the security training set for the college, and the deadline is near or past. When will they have done it?"
+                ),
+                N_(
+                    "{open} college members have not yet completed the security training set for the college, and their deadline is near or past. When will they have done it?"
+                ),
+                open=college.overdue + college.due_soon,
+            )
+        )
+    elif college is not None and (college.overdue or college.due_soon):
         chosen.append(
             _counted(
                 college.overdue + college.due_soon,

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from sqlmodel import Session
 
 from handlers.coordination.figures import Figures, compute
+from handlers.coordination.first_page import render_first_page
 from handlers.coordination.gather import gather_facts
 from handlers.coordination.periods import Period, last_complete_quarter, local_date, parse_wall_time
 from handlers.coordination.summary import CHAT_INCIDENT_LIMIT, Audience, Rendered, render_summary
@@ -41,8 +42,26 @@ def summary_for(
             as_of=as_of,
             language=language,
         )
-        rendered = Rendered(rendered.text + "\n\n" + section, rendered.charts)
+        page = first_page(
+            session=session, organisation=organisation, figures=figures, language=language
+        )
+        rendered = Rendered(page + "\n\n" + rendered.text + "\n\n" + section, rendered.charts)
     return rendered
+
+
+def first_page(
+    *, session: Session, organisation: Organisation, figures: Figures, language: str
+) -> str:
+    """The council report's one-screen first page (#16 item 3), with this and the previous
+    period's exercises and action points from "in control"."""
+    from handlers.control.figures import control_figures  # lazy: control builds on coordination
+
+    period, as_of = figures.period, figures.as_of
+    now = control_figures(session=session, organisation=organisation, period=period, as_of=as_of)
+    before = control_figures(
+        session=session, organisation=organisation, period=period.previous(), as_of=as_of
+    )
+    return render_first_page(figures, now, before, language)
 
 
 def control_section(
