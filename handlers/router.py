@@ -109,7 +109,11 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
         return [Reply(plain(hint)), dialog_engine.resume(ctx, row)]
     if not text and choice is None:
         return [Reply(plain(ctx.t("I received an empty message."))), dialog_engine.resume(ctx, row)]
-    return dialog_engine.continue_dialog(ctx, row, text, choice)
+    replies = dialog_engine.continue_dialog(ctx, row, text, choice)
+    # A finished dialog's closing choices (the module's "/toets ID") answer a typed "1" too, and
+    # choices offered before the dialog can no longer be picked by a stale number.
+    remember_choices(ctx, replies)
+    return replies
 
 
 def run_command(ctx: Context, name: str, args: list[str]) -> list[Reply]:

@@ -42,6 +42,7 @@ def add_record(
     valid_until: date | None = None,
     recorded_by_person_id: int | None = None,
     note: str | None = None,
+    module: str | None = None,
 ) -> TrainingRecord:
     record = TrainingRecord(
         organisation_id=organisation_id,
@@ -55,6 +56,7 @@ def add_record(
         valid_until=valid_until,
         recorded_by_person_id=recorded_by_person_id,
         note=note,
+        module=module,
         created_at=now,
     )
     session.add(record)

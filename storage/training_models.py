@@ -58,7 +58,10 @@ class TrainingRecord(SQLModel, table=True):
     recorded_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     confirmed_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     confirmed_at: datetime | None = None
+    #: A self-declaration's proof (course, provider), or the coordinator's note.
     note: str | None = Field(default=None, max_length=200)
+    #: The learning module (handlers/training/modules) a passed quiz followed.
+    module: str | None = Field(default=None, max_length=40)
     created_at: datetime
 
 

@@ -36,6 +36,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "incidenten": ALL,
     "verzonden": frozenset({Role.ISMT, Role.COORDINATOR}),
     "toets": ALL,
+    "leren": ALL,
     "gevolgd": ALL,
     "later": ALL,
     "mijntraining": ALL,

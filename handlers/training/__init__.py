@@ -10,6 +10,8 @@ Rule modules, one concern each:
 - ``schedule``    due dates, nudge slots and their stable keys, the sweep ``due_nudges``, snooze
 - ``college``     the college's personal certificate duty of Cbw art. 24 (NL only)
 - ``bank``/``quiz`` the question bank (TOML files in ``questions/``), drawing and scoring
+- ``modules``     the learning modules read before the quiz (TOML files in ``modules/``), per role
+                  and country
 - ``certificate`` certificate numbers and validity; ``pdf`` the certificate as a PDF
 - ``attendance``  parsing a CSV attendance list (all rows valid, or per-line errors)
 - ``compliance``  compliance per department and the overdue list
@@ -19,6 +21,7 @@ Chat modules (registered by ``chat``, imported once from ``handlers.registry``):
 
 - ``service``     policy per organisation, per-person views, registering a completion + certificate
 - ``quiz_dialog`` ``/toets`` (``/quiz``): the quiz dialog, the record and the PDF on passing
+- ``module_dialog`` ``/leren`` (``/learn``, ``/module``): a module paged through, then ``/toets ID``
 - ``nudges``      the sweep's plan and per-nudge claim + outbox row; ``/later``, ``/gevolgd``
 - ``coordinator`` ``/training``, ``/getraind``, ``/bevestig``, ``/benoemd``; the digest's text
 - ``mine``        ``/mijntraining``

@@ -61,6 +61,8 @@ class CertificateData:
     valid_until: date
     number: str
     method: Method
+    #: The learning module followed before the quiz (``modules``), "" for none.
+    module: str = ""
 
 
 def org_slug(name: str) -> str:

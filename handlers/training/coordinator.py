@@ -277,11 +277,12 @@ def confirm_command(ctx: Context, args: list[str]) -> Reply:
         for record, person in pending[:MAX_LISTED]:
             lines.append(
                 markup(
-                    "{number}. {name}{dept} — {day}",
+                    "{number}. {name}{dept} — {day}{proof}",
                     number=record.id,
                     name=person.name,
                     dept=f" ({person.department})" if person.department else "",
                     day=format_day(service.local_day(record.completed_at, org), ctx.language),
+                    proof=f" — {record.note}" if record.note else "",
                 )
             )
             if len(choices) < 10:

@@ -20,6 +20,7 @@ from handlers.i18n import N_, t
 from handlers.reply import Choice, Reply, markup, plain
 from handlers.settings import FeatureSettings
 from handlers.training import service
+from handlers.training.attendance import parse_day
 from handlers.training.schedule import Nudge, NudgeKind, due_nudges, snooze
 from handlers.training.texts import format_day, nudge_message, snooze_reply
 from handlers.training.workdays import work_calendar
@@ -185,10 +186,20 @@ def later_command(ctx: Context, args: list[str]) -> Reply:
     "gevolgd",
     roles=EVERYONE,
     summary=N_("tell the coordinator you followed the training elsewhere"),
+    usage=N_("[DATE COURSE AND PROVIDER]"),
     aliases=("followed",),
 )
 def followed_command(ctx: Context, args: list[str]) -> Reply:
     org, me = ctx.org, ctx.me
+    day, proof = service.local_day(ctx.now, org), None
+    if args:
+        given = parse_day(args[0])
+        proof = " ".join(" ".join(args[1:]).split())[:PROOF_MAX] or None
+        if given is None or proof is None:
+            return Reply(plain(ctx.t(_FOLLOWED_USAGE)))
+        if given > day:
+            return Reply(plain(ctx.t("That date is in the future; nothing was recorded.")))
+        day = given
     pending = training.pending_declaration_of(
         session=ctx.session, organisation_id=org.id, person_id=me.id
     )
@@ -205,16 +216,31 @@ def followed_command(ctx: Context, args: list[str]) -> Reply:
         session=ctx.session,
         organisation_id=org.id,
         person_id=me.id,
-        completed_at=ctx.now,
+        completed_at=ctx.now if proof is None else service.noon(day, org),
         method=TrainingMethod.SELF_DECLARED,
         now=ctx.now,
+        note=proof,
     )
-    ctx.audit("training.self_declared")
-    return Reply(
-        plain(
-            ctx.t(
-                "Thank you. The NIS2 coordinator will confirm it; until then I won't remind you. "
-                "If you'd rather have a certificate straight away, take the quiz: /toets"
-            )
+    ctx.audit("training.self_declared", day=day.isoformat(), with_proof=proof is not None)
+    text = plain(
+        ctx.t(
+            "Thank you. The NIS2 coordinator will confirm it; until then I won't remind you. "
+            "If you'd rather have a certificate straight away, take the quiz: /toets"
         )
     )
+    if proof is None:
+        text += "\n" + plain(ctx.t(_FOLLOWED_USAGE))
+    else:
+        text += "\n" + markup(
+            ctx.t("Recorded: followed on {day}, proof: {proof}"),
+            day=format_day(day, ctx.language),
+            proof=proof,
+        )
+    return Reply(text)
+
+
+PROOF_MAX = 200  # training_record.note
+_FOLLOWED_USAGE = N_(
+    "Tell the coordinator when and what you followed: /gevolgd DATE COURSE AND PROVIDER, "
+    "for example /gevolgd 20-11-2026 e-learning phishing, Academie XYZ"
+)

@@ -24,6 +24,7 @@ from handlers.i18n import normalise_language, t
 from handlers.render import render
 from handlers.reply import to_plain_text
 from handlers.training.certificate import METHOD_LABELS, CertificateData
+from handlers.training.modules import load_modules
 from handlers.training.texts import format_day
 
 _SYSTEM_FONT_DIRS = (
@@ -158,6 +159,12 @@ def _draw(pdf: _Certificate, data: CertificateData, language: str) -> None:
     # Narrower than the page so the sentence reads as a block under the name, not a banner.
     pdf.set_x(45)
     pdf.multi_cell(width - 90, 7, pdf.clean(body), align="C", new_x="LMARGIN", new_y="NEXT")
+    module = load_modules().get(data.module) if data.module else None
+    if module is not None:
+        pdf.ln(2)
+        pdf.set_x(45)
+        line = t(language, "Learning module: {title}", title=module.title(language))
+        pdf.multi_cell(width - 90, 7, pdf.clean(line), align="C", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(height - 62)
     column = (width - 50) / 2

@@ -17,9 +17,11 @@ from handlers.i18n import N_
 from handlers.reply import Attachment, Choice, Reply, markup, plain
 from handlers.training import quiz, service
 from handlers.training.bank import load_bank
+from handlers.training.modules import get_module, module_for
 from handlers.training.quiz import DrawnQuestion
 from handlers.training.texts import format_day, quiz_result_message
 from storage import training
+from storage.enums import Role
 from storage.training_models import TrainingMethod
 
 
@@ -102,6 +104,7 @@ def _finish(ctx: Context, draft: Draft, drawn: list[DrawnQuestion], said: str) -
             method=TrainingMethod.QUIZ,
             now=ctx.now,
             with_certificate=True,
+            module=draft.get("module"),
         )
         ctx.audit("training.quiz_passed", record_id=record.id, number=record.certificate_number)
     if attempt is not None:
@@ -120,6 +123,9 @@ def _finish(ctx: Context, draft: Draft, drawn: list[DrawnQuestion], said: str) -
         number=data.number,
         day=format_day(data.valid_until, ctx.language),
     )
+    module = get_module(data.module, service.country_of(ctx.org)) if data.module else None
+    if module is not None:
+        text += "\n" + markup(ctx.t("Learning module: {title}"), title=module.title(ctx.language))
     from handlers.training.pdf import certificate_pdf  # fpdf2 is heavy: loaded when someone passes
 
     pdf = Attachment(
@@ -141,6 +147,10 @@ register_dialog(quiz_dialog)
     aliases=("quiz",),
 )
 def quiz_command(ctx: Context, args: list[str]) -> list[Reply]:
+    country = service.country_of(ctx.org)
+    followed = get_module(args[0], country) if args else None
+    if args and followed is None:
+        return [Reply(plain(ctx.t("There is no module with that name. /leren lists them.")))]
     bank = load_bank()
     drawn = quiz.draw(bank, quiz.new_seed(), country=service.country_of(ctx.org))
     stored = [[d.question_id, list(d.option_order)] for d in drawn]
@@ -152,14 +162,28 @@ def quiz_command(ctx: Context, args: list[str]) -> list[Reply]:
         drawn=stored,
         now=ctx.now,
     )
-    intro = Reply(
-        plain(
-            ctx.t(
-                "Ten questions. Tap an answer (or type its number). You need {mark} % to pass. "
-                "/stop stops the quiz.",
-                mark=quiz.PASS_MARK_PERCENT,
-            )
+    intro_text = plain(
+        ctx.t(
+            "Ten questions. Tap an answer (or type its number). You need {mark} % to pass. "
+            "/stop stops the quiz.",
+            mark=quiz.PASS_MARK_PERCENT,
         )
     )
+    offered = module_for(Role(ctx.me.role), country) if followed is None else None
+    if offered is not None:
+        # The module is offered first but never forced: the quiz is already open, /stop then
+        # /leren reads it first.
+        intro_text = (
+            markup(
+                ctx.t("First a short module? /stop, then /leren {id}: {title}"),
+                id=offered.id,
+                title=offered.title(ctx.language),
+            )
+            + "\n"
+            + intro_text
+        )
+    intro = Reply(intro_text)
     draft = {"attempt": attempt.id, "drawn": stored, "answers": [], "index": 0, "feedback": ""}
+    if followed is not None:
+        draft["module"] = followed.id
     return [intro, *open_dialog(ctx, quiz_dialog, draft)]

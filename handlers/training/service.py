@@ -127,6 +127,7 @@ def register_completion(
     covers_art24: bool = False,
     recorded_by: Person | None = None,
     note: str | None = None,
+    module: str | None = None,
 ) -> TrainingRecord:
     """Write a completion; with a certificate number (per organisation and year) when asked."""
     assert org.id is not None and person.id is not None
@@ -152,6 +153,7 @@ def register_completion(
         valid_until=valid_until(day, policy_of(org)),
         recorded_by_person_id=recorded_by.id if recorded_by else None,
         note=note,
+        module=module,
     )
 
 
@@ -164,6 +166,7 @@ def certificate_data(org: Organisation, person: Person, record: TrainingRecord) 
         valid_until=record.valid_until or valid_until(day, policy_of(org)),
         number=record.certificate_number or "",
         method=CERTIFICATE_METHOD.get(TrainingMethod(record.method), Method.ATTENDED),
+        module=record.module or "",
     )
 
 
