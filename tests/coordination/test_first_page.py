@@ -105,3 +105,22 @@ def test_council_member_report_opens_with_the_first_page(engine, features) -> No
     assert text.index("In één oogopslag") < text.index("Kwartaalrapportage NIS2")
     ismt = to_plain_text(bot.say(coordinator, "/rapport ismt").text)
     assert "In één oogopslag" not in ismt
+
+
+def test_the_quarterly_job_opens_the_council_rooms_report_with_the_first_page(
+    engine, features
+) -> None:  # type: ignore[no-untyped-def]
+    from schedules.jobs import run_job
+    from tests.coordination.test_schedule import JOB, _messages, _setup
+
+    clock, _bot, _org, _coordinator = _setup(engine, features, utc(2026, 9, 30, 6))
+    clock.now = utc(2026, 10, 1, 7, 0)
+    assert run_job(JOB, engine, clock(), features) == 2
+    (council,) = _messages(engine, "room-raad")
+    (ismt,) = _messages(engine, "room-ismt")
+    text = to_plain_text(council.payload["text"])
+    assert text.startswith("In één oogopslag · Gemeente Demo · K3 2026")
+    assert "✗ Audits: actie nodig" in text  # the finding was due on 1 September
+    assert "! Crisisoefeningen: aandacht nodig" in text  # none held in the quarter
+    assert text.index("In één oogopslag") < text.index("Kwartaalrapportage NIS2")
+    assert "In één oogopslag" not in to_plain_text(ismt.payload["text"])
