@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from babel.numbers import format_decimal
 from sqlmodel import Session
 
 from handlers.command import COORDINATOR, command
@@ -33,8 +34,9 @@ ART24_WORDS = {"college", "art24", "bestuur", "cbw"}
 MAX_LISTED = 20
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
+def _percent(value: float | None, language: str) -> str:
+    # The same form as /status and /rapport: a decimal comma in Dutch ("5,1%"), none for whole numbers.
+    return "–" if value is None else format_decimal(value, format="0.#", locale=language) + "%"
 
 
 def compliance_lines(report: ComplianceReport, language: str, *, listed: int) -> list[str]:
@@ -45,7 +47,7 @@ def compliance_lines(report: ComplianceReport, language: str, *, listed: int) ->
                 language,
                 "Overall: {percent} up to date ({compliant} of {total}); "
                 "not trained yet but within their first period: {new}; overdue: {overdue}.",
-                percent=_percent(overall.percent),
+                percent=_percent(overall.percent, language),
                 compliant=overall.compliant,
                 total=overall.total,
                 new=overall.new,
@@ -60,7 +62,7 @@ def compliance_lines(report: ComplianceReport, language: str, *, listed: int) ->
             markup(
                 "• {name}: {percent} ({compliant}/{total}), {overdue}",
                 name=dept.label(language),
-                percent=_percent(dept.percent),
+                percent=_percent(dept.percent, language),
                 compliant=dept.compliant,
                 total=dept.total,
                 overdue=t(language, "overdue: {count}", count=dept.overdue),

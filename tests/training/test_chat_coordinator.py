@@ -36,15 +36,15 @@ def _setup(engine, features, clock):  # type: ignore[no-untyped-def]
 def test_training_figures_change_after_a_registered_completion(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
     bot, org, coordinator, _people = _setup(engine, features, clock)
     before = bot.say(coordinator, "/training").text
-    assert "Burgerzaken: 0.0 % (0/2), te laat: 2" in before
-    assert "ICT: 0.0 % (0/1), te laat: 1" in before
+    assert "Burgerzaken: 0% (0/2), te laat: 2" in before
+    assert "ICT: 0% (0/1), te laat: 1" in before
     assert "Piet Post (Burgerzaken) — nooit getraind" in before
     assert "Eigen beleid van de gemeente (geen wet)" in before
     said = bot.say(coordinator, "/getraind piet post 2026-11-20")
     assert "Geregistreerd: Piet Post heeft de training op 20 november 2026 gevolgd" in said.text
     assert "20 mei 2027" in said.text
     after = bot.say(coordinator, "/training").text
-    assert "Burgerzaken: 50.0 % (1/2), te laat: 1" in after
+    assert "Burgerzaken: 50% (1/2), te laat: 1" in after
     assert "Piet Post" not in after
     with unit_of_work(engine) as session:
         actions = [e.action for e in audit.audit_entries(session=session, organisation_id=org)]
@@ -69,7 +69,7 @@ def test_self_declaration_is_confirmed_by_the_coordinator(engine, features, cloc
     sam, _sam_id = people["Sam Stam"]
     assert "bevestigt het" in bot.say(sam, "/gevolgd").text
     assert "al gemeld" in bot.say(sam, "/gevolgd").text
-    assert "ICT: 0.0 %" in bot.say(coordinator, "/training").text  # pending does not count
+    assert "ICT: 0%" in bot.say(coordinator, "/training").text  # pending does not count
     listing = bot.say(coordinator, "/bevestig")
     assert "Sam Stam (ICT)" in listing.text
     confirm = next(v for v, label in listing.choices if label == "Bevestig Sam Stam")
@@ -79,7 +79,7 @@ def test_self_declaration_is_confirmed_by_the_coordinator(engine, features, cloc
     nothing = bot.say(coordinator, "/bevestig all").text
     assert "Er wachten geen eigen meldingen op bevestiging." in nothing
     assert "Bevestigd:" not in nothing
-    assert "ICT: 100.0 % (1/1)" in bot.say(coordinator, "/training").text
+    assert "ICT: 100% (1/1)" in bot.say(coordinator, "/training").text
     assert any("bevestigd" in text for text in bot.outbox_for(sam))
     mine = bot.say(sam, "/mijntraining").text
     assert "Laatst gevolgd: 23 november 2026 (bevestigd door de coördinator)" in mine
@@ -97,7 +97,7 @@ def test_a_rejected_declaration_does_not_count(engine, features, clock) -> None:
     listing = bot.say(coordinator, "/bevestig")
     reject = next(v for v, label in listing.choices if label.startswith("Wijs af"))
     assert "Niet bevestigd: Sam Stam." in bot.say(coordinator, choice=reject).text
-    assert "ICT: 0.0 %" in bot.say(coordinator, "/training").text
+    assert "ICT: 0%" in bot.say(coordinator, "/training").text
     assert "Je hebt de training nog niet gevolgd." in bot.say(sam, "/mijntraining").text
 
 

@@ -44,7 +44,7 @@ def test_terminal_employee_nudged_passes_and_the_figures_change(engine, features
     figures = bot.say(boss, "/training", platform=CONSOLE).text
     # The coordinator never trained: Kim is the only one of two up to date (not "100 %").
     assert (
-        "Totaal: 50.0 % actueel getraind (1 van 2); "
+        "Totaal: 50% actueel getraind (1 van 2); "
         "nog niet getraind maar binnen de eerste termijn: 1; te laat: 0." in figures
     )
     assert "Kim Kiel" not in figures
