@@ -3,7 +3,9 @@
     /audit                                   the programme: planned and done, open findings
     /audit plan pentest 2027-03-15 SecureCo; external systems
     /audit bevinding 3 2027-01-31 hoog MFA missing on the VPN; Jan de Vries
-    /audit klaar 3 [2027-03-20]              done; the findings go to the ISMT room
+    /audit klaar 3 [2027-03-20]              done; the results go to the ISMT room and privately
+                                             to the people of the departments concerned
+    /audit delen 3 Burgerzaken, ICT          (again) to the departments named (audit_sharing.py)
     /audit opgelost 7                        a finding is resolved
 
 Dates are plain dates (2027-03-15 or 15-03-2027) or short phrases ("1 maart"); they are stored as
@@ -16,6 +18,7 @@ from datetime import date, datetime, time
 
 from handlers.command import COORDINATOR, command
 from handlers.context import Context
+from handlers.coordination.audit_sharing import SEVERITY_LABELS, on_done, share_command
 from handlers.coordination.periods import local_date, local_moment
 from handlers.coordination.recurrence import parse_day, parse_future
 from handlers.coordination.summary import AUDIT_KINDS, fmt_date
@@ -24,7 +27,6 @@ from handlers.reply import Reply, markup, plain
 from handlers.text import one_line
 from storage import coordination, people
 from storage.coordination_models import PlannedAudit
-from storage.enums import RoomPurpose
 
 KIND_WORDS = {
     "audit": "audit",
@@ -43,18 +45,19 @@ SEVERITY_WORDS = {
     "laag": "low",
     "low": "low",
 }
-PLAN, FINDING, DONE, RESOLVED = (
+PLAN, FINDING, DONE, RESOLVED, SHARE = (
     {"plan", "plannen"},
     {"bevinding", "finding"},
     {"klaar", "done", "gedaan"},
     {"opgelost", "resolved", "afgerond"},
+    {"delen", "share", "deel"},
 )
-SEVERITY_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 USAGE = N_(
     "Usage:\n/audit — the programme\n/audit plan KIND DATE AUDITOR; SCOPE (kind: audit, pentest, review)\n"
     "/audit bevinding AUDIT-NUMBER DUE-DATE [hoog|middel|laag] TITLE; OWNER\n"
-    "/audit klaar AUDIT-NUMBER [DATE]\n/audit opgelost FINDING-NUMBER"
+    "/audit klaar AUDIT-NUMBER [DATE]\n/audit opgelost FINDING-NUMBER\n"
+    "/audit delen AUDIT-NUMBER DEPARTMENT[, DEPARTMENT…]"
 )
 
 
@@ -74,7 +77,7 @@ def _at_nine(ctx: Context, day: date) -> datetime:
     "audit",
     roles=COORDINATOR,
     summary=N_("the audit programme: plan audits and pen tests, record findings"),
-    usage=N_("[plan|bevinding|klaar|opgelost] …"),
+    usage=N_("[plan|bevinding|klaar|delen|opgelost] …"),
     audited=True,
 )
 def audit_command(ctx: Context, args: list[str]) -> Reply:
@@ -89,6 +92,8 @@ def audit_command(ctx: Context, args: list[str]) -> Reply:
         return _done(ctx, args[1:])
     if sub in RESOLVED:
         return _resolved(ctx, args[1:])
+    if sub in SHARE:
+        return share_command(ctx, args[1:])
     return Reply(plain(ctx.t(USAGE)))
 
 
@@ -235,49 +240,13 @@ def _done(ctx: Context, args: list[str]) -> Reply:
         return Reply(markup(ctx.t("I could not read the date “{word}”."), word=args[1][:30]))
     coordination.mark_audit_done(session=ctx.session, audit=audit, done_at=_at_nine(ctx, day))
     ctx.audit("audit.done", audit_id=audit.id, done_on=day.isoformat())
-    shared = _share_results(ctx, audit)
-    return Reply(
-        markup(
-            ctx.t("#{id} is recorded as done on {day}. Shared with {rooms} ISMT room(s)."),
-            id=audit.id,
-            day=fmt_date(day, ctx.language),
-            rooms=shared,
-        )
+    done = markup(
+        ctx.t("#{id} is recorded as done on {day}."),
+        id=audit.id,
+        day=fmt_date(day, ctx.language),
     )
-
-
-def _share_results(ctx: Context, audit: PlannedAudit) -> int:
-    """The handbook: audit results are shared with the departments concerned (the ISMT room)."""
-    findings = coordination.list_findings(
-        session=ctx.session,
-        organisation_id=ctx.org.id,
-        audit_ids=[audit.id],  # type: ignore[list-item]
-    )
-    lines = [
-        markup(
-            "<b>{title}</b>",
-            title=ctx.t(
-                "{kind} by {auditor} done: {count} findings",
-                kind=ctx.t(AUDIT_KINDS.get(audit.kind, audit.kind)),
-                auditor=audit.auditor,
-                count=len(findings),
-            ),
-        )
-    ]
-    for finding in findings:
-        due = local_date(finding.due_at, ctx.org.timezone) if finding.due_at else None
-        lines.append(
-            markup(
-                "• F{id} {title} ({severity}) · {due}",
-                id=finding.id,
-                title=finding.title,
-                severity=ctx.t(SEVERITY_LABELS.get(finding.severity, finding.severity)),
-                due=fmt_date(due, ctx.language),
-            )
-        )
-    return ctx.send_to_rooms(
-        RoomPurpose.ISMT.value, Reply("\n".join(lines)), key=f"audit-results:{audit.id}"
-    )
+    ismt, *departments = on_done(ctx, audit)
+    return Reply("\n".join([f"{done} {ismt}", *departments]))
 
 
 def _resolved(ctx: Context, args: list[str]) -> Reply:
