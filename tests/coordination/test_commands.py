@@ -252,7 +252,7 @@ def test_status_and_training_count_people_who_never_trained_as_not_up_to_date(
         "(2 van 38; nooit getraind: 36; over de termijn: 0;" in status
     )
     figures = bot.say(coordinator, "/training").text
-    assert "Totaal: 5.3 % actueel getraind (2 van 38)" in figures
+    assert "Totaal: 5,3% actueel getraind (2 van 38)" in figures
     report = to_plain_text(bot.say(coordinator, "/rapport").text)
     assert "Medewerkers: op 30 sep 2026 nog niemand aangemeld in de bot." in report
     assert "n.v.t. (0 van 0" not in report
