@@ -109,6 +109,21 @@ def warning_lines(language: str, state: Readiness) -> list[str]:
     return lines
 
 
+# Example contacts in the country's own number format (a Flemish operator was shown Dutch numbers).
+CONTACTS_EXAMPLE = {
+    Country.NL: {
+        "servicedesk": "Servicedesk 020 123 45 67",
+        "emergency": "ISMT on call (24/7) 06 12 34 56 78",
+        "privacy_officer": "Privacy officer A. de Vries, 020 123 45 00",
+    },
+    Country.BE: {
+        "servicedesk": "Servicedesk 09 123 45 67",
+        "emergency": "ISMT on call (24/7) 0470 12 34 56",
+        "privacy_officer": "DPO A. Peeters, 09 123 45 00",
+    },
+}
+
+
 def setup_steps(slug: str, country: str, state: Readiness) -> list[str]:
     """For the operator (``nis2bot org add`` and ``org status``, English like the rest of the CLI):
     what this organisation still needs before an incident report reaches someone."""
@@ -129,13 +144,7 @@ def setup_steps(slug: str, country: str, state: Readiness) -> list[str]:
             f"(or: nis2bot room link --org {slug} --purpose ismt --platform ... --id ...)"
         )
     if state.contacts_missing:
-        example = json.dumps(
-            {
-                "servicedesk": "Servicedesk 020 123 45 67",
-                "emergency": "ISMT on call (24/7) 06 12 34 56 78",
-                "privacy_officer": "Privacy officer A. de Vries, 020 123 45 00",
-            }
-        )
+        example = json.dumps(CONTACTS_EXAMPLE[Country(country)])
         steps.append(
             f"set the contacts people are told to call ({', '.join(state.contacts_missing)} "
             f"missing): nis2bot org set {slug} --setting 'contacts={example}'"

@@ -42,6 +42,8 @@ def test_org_add_prints_the_next_steps_and_org_status_follows_them(cli) -> None:
 def test_a_flemish_organisation_is_told_about_the_voluntary_regime(cli) -> None:  # type: ignore[no-untyped-def]
     out = cli("org", "add", "zoersel", "--name", "Gemeente Zoersel", "--country", "be").output
     assert "nis2_in_scope=true" in out and "voluntary (Art. 30)" in out
+    # The contacts example is in Belgian number format, not a Dutch 020 / 06 number
+    assert "0470 12 34 56" in out and "020 " not in out and " 06 " not in out
 
 
 def test_bad_incident_settings_are_refused_before_they_are_stored(cli) -> None:  # type: ignore[no-untyped-def]
