@@ -67,8 +67,8 @@ NONE_CONCERNED = N_(
     "an owner. Name them with /audit delen {id} DEPARTMENT[, DEPARTMENT…]."
 )
 CONCERNED = N_("Departments concerned: {departments}.")
-SENT = N_("Sent privately to {count} people ({parts}), each in their own language.")
-ALREADY = N_("{count} people had them already; not sent twice.")
+SENT = N_("Sent privately, each in their own language: {parts} (total {count}).")
+ALREADY = N_("Had them already, so not sent twice: {count}.")
 NEVER_ENROLLED = N_("{name} ({department}, never enrolled)")
 NO_CHAT = N_("{name} ({department}, no private chat with me yet)")
 NOT_REACHED = N_(
@@ -300,7 +300,7 @@ def outcome_lines(
     sent = sum(outcome.sent.values())
     if sent:
         parts = ", ".join(
-            f"{dept or ctx.t('finding owners')} {count}"
+            f"{dept or ctx.t('finding owners')}: {count}"
             for dept, count in sorted(outcome.sent.items())
         )
         lines.append(markup(ctx.t(SENT), count=sent, parts=parts))
