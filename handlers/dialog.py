@@ -32,7 +32,7 @@ from handlers.context import Context
 from handlers.i18n import N_
 from handlers.reply import Reply, markup, plain
 from storage import dialogs
-from storage.models import DialogState
+from storage.dialogs import DialogRow
 
 S = TypeVar("S", bound=Enum)
 Draft = dict[str, Any]
@@ -64,7 +64,7 @@ class Finish:
 Step = Goto | Retry | Finish
 AskFn = Callable[[Context, Draft], Reply]
 StepFn = Callable[[Context, Draft, Answer], Step]
-HookFn = Callable[[Context, DialogState], Reply | None]
+HookFn = Callable[[Context, DialogRow], Reply | None]
 
 
 @dataclass
@@ -114,21 +114,31 @@ def register_dialog(dialog: Dialog[Any]) -> Dialog[Any]:
     return dialog
 
 
-def _state_of(dialog: Dialog[Any], row: DialogState) -> Enum:
+def _state_of(dialog: Dialog[Any], row: DialogRow) -> Enum:
     return dialog.states(row.state)
 
 
-def _prompt(ctx: Context, dialog: Dialog[Any], row: DialogState) -> Reply:
+def _prompt(ctx: Context, dialog: Dialog[Any], row: DialogRow) -> Reply:
     reply = dialog.asks[_state_of(dialog, row)](ctx, copy.deepcopy(row.data))
     # Always a new list (never changed in place), for the same reason as the draft below.
     row.choices = [[c.value, c.label] for c in reply.choices]
     return reply
 
 
+def _prompt_again(ctx: Context, dialog: Dialog[Any], row: DialogRow) -> Reply:
+    """The open question again, without a step: its choices are saved only when they changed (the
+    labels in another language after /taal), as the ORM's autoflush used to."""
+    before = row.choices
+    reply = _prompt(ctx, dialog, row)
+    if row.choices != before:
+        dialogs.save_dialog(session=ctx.session, state=row)
+    return reply
+
+
 def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) -> list[Reply]:
     """Open ``dialog`` for the asking person (replacing none: the router checks first)."""
     event = ctx.event
-    row = DialogState(
+    row = dialogs.OpenDialog(
         organisation_id=ctx.org.id,
         person_id=ctx.me.id,
         dialog=dialog.name,
@@ -311,7 +321,7 @@ def _ambiguous_hint(ctx: Context, match: ChoiceMatch) -> str:
     )
 
 
-def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | None) -> list[Reply]:
+def continue_dialog(ctx: Context, row: DialogRow, text: str, choice: str | None) -> list[Reply]:
     dialog = DIALOGS.get(row.dialog)
     if dialog is None:  # a dialog removed by an upgrade: say so instead of failing forever
         dialogs.close_dialog(session=ctx.session, state=row)
@@ -323,10 +333,10 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
     if choice is not None and picked is None:
         return [
             Reply(plain(ctx.t("That button belongs to an earlier question."))),
-            _prompt(ctx, dialog, row),
+            _prompt_again(ctx, dialog, row),
         ]
-    # The step gets a copy: SQLAlchemy compares JSON columns by value against the loaded object, so
-    # a draft changed in place would look unchanged and silently not be written.
+    # The step gets a copy, so that the row keeps what was loaded until the step is done (and an
+    # ORM row, compared by value against the loaded object, sees a draft changed in place).
     draft = copy.deepcopy(row.data)
     outcome = dialog.steps[state](ctx, draft, Answer(text=text, choice=picked))
     row.data = draft
@@ -347,12 +357,12 @@ def continue_dialog(ctx: Context, row: DialogState, text: str, choice: str | Non
     return [reply]
 
 
-def go_back(ctx: Context, row: DialogState) -> list[Reply]:
+def go_back(ctx: Context, row: DialogRow) -> list[Reply]:
     dialog = DIALOGS[row.dialog]
     if not row.history:
         return [
             Reply(plain(ctx.t("This is the first question; there is nothing to go back to."))),
-            _prompt(ctx, dialog, row),
+            _prompt_again(ctx, dialog, row),
         ]
     row.state, row.history = row.history[-1], row.history[:-1]
     row.updated_at, row.reminded_at = ctx.now, None
@@ -361,7 +371,7 @@ def go_back(ctx: Context, row: DialogState) -> list[Reply]:
     return [reply]
 
 
-def cancel(ctx: Context, row: DialogState) -> list[Reply]:
+def cancel(ctx: Context, row: DialogRow) -> list[Reply]:
     dialog = DIALOGS.get(row.dialog)
     extra = dialog.on_cancel(ctx, row) if dialog and dialog.on_cancel else None
     dialogs.close_dialog(session=ctx.session, state=row)
@@ -370,12 +380,12 @@ def cancel(ctx: Context, row: DialogState) -> list[Reply]:
     return replies + ([extra] if extra else [])
 
 
-def resume(ctx: Context, row: DialogState) -> Reply:
+def resume(ctx: Context, row: DialogRow) -> Reply:
     """The open question again (after a restart, or when someone asks something else meanwhile)."""
-    return _prompt(ctx, DIALOGS[row.dialog], row)
+    return _prompt_again(ctx, DIALOGS[row.dialog], row)
 
 
-def dialog_title(ctx: Context, row: DialogState) -> str:
+def dialog_title(ctx: Context, row: DialogRow) -> str:
     dialog = DIALOGS.get(row.dialog)
     return ctx.t(dialog.title) if dialog else row.dialog
 

@@ -111,8 +111,10 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
         return [Reply(plain(ctx.t("I received an empty message."))), dialog_engine.resume(ctx, row)]
     replies = dialog_engine.continue_dialog(ctx, row, text, choice)
     # A finished dialog's closing choices (the module's "/toets ID") answer a typed "1" too, and
-    # choices offered before the dialog can no longer be picked by a stale number.
-    remember_choices(ctx, replies)
+    # choices offered before the dialog can no longer be picked by a stale number. A row the step
+    # did not close is still open (its save found it), so only a closed one needs a look.
+    if getattr(row, "closed", True):
+        remember_choices(ctx, replies)
     return replies
 
 
