@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from handlers.context import Context
 from handlers.coordination.periods import local_date
 from handlers.coordination.summary import AUDIT_KINDS, fmt_date
-from handlers.i18n import N_, normalise_language, t
+from handlers.i18n import N_, ngettext, normalise_language, t
 from handlers.people.roles import role_label
 from handlers.reply import Reply, markup
 from handlers.text import one_line
@@ -156,8 +156,12 @@ def _finding_line(
 
 
 def ismt_reply(ctx: Context, audit: PlannedAudit, findings: list[AuditFinding]) -> Reply:
-    title = ctx.t(
+    title = ngettext(
+        ctx.language,
+        "{kind} by {auditor} done: {count} finding",
         "{kind} by {auditor} done: {count} findings",
+        len(findings),
+    ).format(
         kind=ctx.t(AUDIT_KINDS.get(audit.kind, audit.kind)),
         auditor=audit.auditor,
         count=len(findings),

@@ -215,6 +215,7 @@ def test_results_in_belgium_name_the_coordinator_and_nobody_without_a_department
     org = bot.org("gent", country="be")
     coordinator = bot.person(Role.COORDINATOR, org_id=org, name="Wim Coördinator")
     owner = _member(bot, org, "Lies Eigenaar", None, role=Role.IT)
+    _ismt_room(bot, org)
     bot.say(coordinator, "/audit plan audit 2026-12-05 Auditbureau; netwerk")
     bot.say(coordinator, "/audit bevinding 1 2027-01-15 Segmentatie ontbreekt; Lies Eigenaar")
     done = bot.say(coordinator, "/audit klaar 1").text
@@ -223,3 +224,5 @@ def test_results_in_belgium_name_the_coordinator_and_nobody_without_a_department
     [to_owner] = bot.outbox_for(owner)
     assert "Je krijgt ze omdat je eigenaar bent van een van de bevindingen." in to_owner
     assert "vraag het de NIS2-coördinator, Wim Coördinator." in to_owner
+    [to_room] = bot.outbox_for(f"g-ismt-{org}")
+    assert "Auditbureau uitgevoerd: 1 bevinding" in to_room and "1 bevindingen" not in to_room
