@@ -20,6 +20,11 @@ def _whole_days(value: Any) -> None:
         raise ValueError("must be a whole number of days, 0 (never) or more")
 
 
+def _review_days(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 30:
+        raise ValueError("must be a whole number of days from 0 (no review) to 30")
+
+
 def _flag(value: Any) -> None:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -69,6 +74,7 @@ ORG_SETTINGS: dict[str, Callable[[str, Any], None]] = {
     "nis2_in_scope": _incident_settings("nis2_in_scope"),
     "training": _training,
     "summary_time": _plain(_wall_time),
+    "council_report_review_days": _plain(_review_days),
     "language": _plain(_language),
     "retention_incident_days": _plain(_whole_days),
     "retention_question_days": _plain(_whole_days),

@@ -8,8 +8,9 @@ instance, or the clock passing a boundary while the bot was down gives each mess
 
 Catching up: the summary of a quarter is due from the first working day of the next quarter at the
 configured local time until the end of that quarter; a room linked after that moment does not get
-the old summary (``/rapport`` gives it on demand). A repeating reminder sends only its latest due
-occurrence after downtime, not one per missed week.
+the old summary (``/rapport`` gives it on demand). The council's quarterly report is the draft the
+coordinator could review, published once (schedules/council_report.py). A repeating reminder sends
+only its latest due occurrence after downtime, not one per missed week.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from handlers.coordination.summary import AUDIT_KINDS, Audience, fmt_date, rende
 from handlers.i18n import N_, t
 from handlers.reply import Reply, markup
 from handlers.settings import FeatureSettings
+from schedules.council_report import publish_council_report, published_reply
 from schedules.jobs import JobOptions, job
 from storage import coordination, organisations, people, rooms, runs
 from storage.db import unit_of_work
@@ -102,6 +104,13 @@ def _summaries_for(
             if r.purpose in ROOM_AUDIENCE and r.created_at <= due
         ]
     for kind, chosen in work:
+        # The council's quarterly report is published once, room or no room (#16 item 3): the
+        # rooms get the published report, /rapport gives it to the council and the college.
+        published = (
+            publish_council_report(engine, org, chosen, due, now, settings)
+            if kind == "quarterly-summary"
+            else None
+        )
         targets = [
             r
             for r in linked
@@ -123,6 +132,10 @@ def _summaries_for(
         # Read the facts inside a short transaction; draw the charts outside it (on SQLite every
         # unit of work holds the write lock, and the charts take a good part of a second).
         audiences = {ROOM_AUDIENCE[r.purpose] for r in pending}
+        stored: dict[Audience, Reply] = {}
+        if published is not None and Audience.COUNCIL in audiences:
+            stored[Audience.COUNCIL] = published_reply(engine, org, published, room_language(org))
+            audiences.discard(Audience.COUNCIL)
         with unit_of_work(engine) as session:
             figures = figures_for(session=session, organisation=org, period=chosen, as_of=now)
             section = (  # the exercises and action points (#16), for the council
@@ -146,7 +159,7 @@ def _summaries_for(
         rendered = {
             audience: render_summary(figures, audience, room_language(org)).reply()
             for audience in audiences
-        }
+        } | stored
         if section:
             council = rendered[Audience.COUNCIL]
             council.text += "\n\n" + section

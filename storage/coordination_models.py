@@ -1,4 +1,5 @@
-"""SQLModel tables of coordination (#7): reminders, audit programme, findings.
+"""SQLModel tables of coordination (#7): reminders, audit programme, findings; the council's
+reports and their review (#16).
 
 Table names carry a ``coordination_`` prefix so they never collide with another feature's tables
 (the incidents feature has reminders of its own).
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -71,3 +72,42 @@ class AuditFinding(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open | done
     created_at: datetime
     closed_at: datetime | None = None
+
+
+class CouncilReport(SQLModel, table=True):
+    """The council's quarterly report of one period (#16 item 3): drafted for the coordinator's
+    review a few days before it is due, then published once (to the council room and /rapport).
+
+    ``content`` is the report as drafted, per language ({"nl": {"page": markup, "body": markup}}), its
+    charts are ``CouncilReportChart`` rows: the figures are frozen at the draft, so what is
+    published is what the coordinator approved (``/rapport vernieuwen`` redraws the draft and asks
+    for a new review)."""
+
+    __tablename__ = "coordination_council_report"
+    __table_args__ = (UniqueConstraint("organisation_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    period: str = Field(max_length=8)  # "2026Q4"
+    state: str = Field(default="draft", max_length=16)  # draft | approved | published
+    #: how it went out, set at publication: reviewed | deadline | no_coordinator
+    outcome: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    approved_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    approved_at: datetime | None = None
+    drafted_at: datetime  # the moment the figures were taken
+    due_at: datetime
+    published_at: datetime | None = None
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CouncilReportChart(SQLModel, table=True):
+    """One chart (PNG) of a council report, per language, in reading order."""
+
+    __tablename__ = "coordination_council_report_chart"
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    report_id: int = Field(foreign_key="coordination_council_report.id", index=True)
+    language: str = Field(max_length=8)
+    position: int = 0
+    filename: str = Field(max_length=255)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

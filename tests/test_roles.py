@@ -44,7 +44,9 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "getraind": frozenset({Role.COORDINATOR}),
     "bevestig": frozenset({Role.COORDINATOR}),
     "benoemd": frozenset({Role.COORDINATOR}),
-    "rapport": frozenset({Role.COORDINATOR, Role.SECRETARY, Role.MAYOR}),
+    "rapport": frozenset(  # the council and the college fetch the published report (#16)
+        {Role.COORDINATOR, Role.SECRETARY, Role.MAYOR, Role.COUNCIL_MEMBER, Role.ALDERMAN}
+    ),
     "herinnering": frozenset({Role.COORDINATOR}),
     "herinneringen": frozenset({Role.COORDINATOR}),
     "audit": frozenset({Role.COORDINATOR}),
