@@ -100,7 +100,11 @@ def _draft_for(engine: Engine, org: Organisation, now: datetime, settings: Featu
                 )
                 language = person.language if person else "nl"
                 reply = report_reply(
-                    session, org, report, language, header=draft_header(org, report, language)
+                    session,
+                    org,
+                    report,
+                    language,
+                    header=draft_header(session, org, report, language),
                 )
                 if ctx.send_to_person(
                     person_id,

@@ -27,7 +27,7 @@ BEFORE_DRAFT, DRAFT = utc(2026, 12, 30, 7, 59), utc(2026, 12, 30, 8, 0)
 BEFORE_DUE, DUE = utc(2027, 1, 4, 7, 59), utc(2027, 1, 4, 8, 0)
 
 
-def _town(engine, features, *, coordinator: bool = True, country: str = "nl"):  # type: ignore[no-untyped-def]
+def _town(engine, features, *, coordinator: bool = True, country: str = "nl", room: bool = True):  # type: ignore[no-untyped-def]
     clock = Clock(utc(2026, 12, 14, 9))
     bot = Harness(engine, features, clock)
     org = bot.org("demo", country=country)
@@ -42,6 +42,8 @@ def _town(engine, features, *, coordinator: bool = True, country: str = "nl"):  
     for sender in people.values():
         bot.say(sender, "/help")  # everyone has a private chat with the bot
     with unit_of_work(engine) as session:
+        if not room:
+            return clock, bot, org, people
         rooms.link_room(
             session=session,
             organisation_id=org,
@@ -281,3 +283,22 @@ def test_refreshed_figures_need_a_new_review_and_the_setting_is_checked(engine, 
     clock.now = utc(2027, 3, 30, 8)  # Q1's window would be open with the default
     assert run_job(DRAFTS, engine, clock(), features) == 0
     assert "de beoordeling staat uit" in bot.say(p["coordinator"], "/rapport concept").text
+
+
+def test_without_a_council_room_the_draft_says_who_fetches_it_in_flemish_words(
+    engine, features
+) -> None:  # type: ignore[no-untyped-def]
+    clock, bot, _org, p = _town(engine, features, country="be", room=False)
+    clock.now = DRAFT
+    assert run_job(DRAFTS, engine, clock(), features) == 1
+    text = to_plain_text(_messages(engine, p["coordinator"])[-1].payload["text"])
+    assert (
+        "Er is geen raadsruimte gekoppeld (/koppel raad in de groep van de raad): raadsleden, de burgemeester, de schepenen en de algemeen directeur halen het op met /rapport."
+        in text
+    )
+    assert "wethouder" not in text and "gemeentesecretaris" not in text
+    clock.now = DUE
+    run_job(SUMMARIES, engine, clock(), features)
+    said = bot.say(p["alderman"], "/rapport").text  # published without a room, fetched by a schepen
+    assert "Niet beoordeeld: de termijn verstreek" in said
+    assert "college van burgemeester en schepenen" in said

@@ -56,7 +56,7 @@ def review_action(ctx: Context, word: str, rest: list[str]) -> Reply:
             ctx.org,
             draft,
             ctx.language,
-            header=draft_header(ctx.org, draft, ctx.language),
+            header=draft_header(ctx.session, ctx.org, draft, ctx.language),
         )
     if word in APPROVE_WORDS:
         return _approve(ctx, draft)
@@ -149,7 +149,11 @@ def _refresh(ctx: Context, draft: CouncilReport) -> Reply:
     )
     ctx.audit("council_report.redrafted", report_id=draft.id, period=draft.period)
     reply = report_reply(
-        ctx.session, ctx.org, draft, ctx.language, header=draft_header(ctx.org, draft, ctx.language)
+        ctx.session,
+        ctx.org,
+        draft,
+        ctx.language,
+        header=draft_header(ctx.session, ctx.org, draft, ctx.language),
     )
     notice = plain(
         ctx.t("New figures taken. Review the draft again: approve it or write an explanation.")

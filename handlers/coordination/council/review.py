@@ -43,9 +43,9 @@ from handlers.coordination.summary import Audience, fmt_moment, render_summary
 from handlers.i18n import LANGUAGES, N_, normalise_language, t
 from handlers.reply import Attachment, Reply, markup
 from handlers.settings import FeatureSettings
-from storage import council_reports, people
+from storage import council_reports, people, rooms
 from storage.coordination_models import CouncilReport
-from storage.enums import Role
+from storage.enums import Role, RoomPurpose
 from storage.models import Organisation
 
 DEFAULT_REVIEW_DAYS = 5
@@ -237,9 +237,22 @@ def report_reply(
     )
 
 
-def draft_header(organisation: Organisation, report: CouncilReport, language: str) -> str:
+#: who fetches the report when no council room is linked, in the country's words
+_FETCHERS = {
+    "nl": N_(
+        "No council room is linked (/koppel raad in the council's group): council members, the mayor, the aldermen and the municipal secretary fetch it with /rapport."
+    ),
+    "be": N_(
+        "No council room is linked (/koppel raad in the council's group): council members, the mayor, the aldermen (schepenen) and the general director fetch it with /rapport."
+    ),
+}
+
+
+def draft_header(
+    session: Session, organisation: Organisation, report: CouncilReport, language: str
+) -> str:
     lang = normalise_language(language)
-    return markup(
+    header = markup(
         "<b>{title}</b>\n{how}",
         title=t(lang, N_("DRAFT: the council's report on {period}, for your review")).format(
             period=period_words(report, lang)
@@ -252,3 +265,12 @@ def draft_header(organisation: Organisation, report: CouncilReport, language: st
             due=fmt_moment(report.due_at, organisation.timezone, lang),
         ),
     )
+    linked = rooms.rooms_for(
+        session=session,
+        organisation_id=organisation.id,  # type: ignore[arg-type]
+        purpose=RoomPurpose.COUNCIL.value,
+    )
+    if not linked:
+        country = organisation.country if organisation.country in _FETCHERS else "nl"
+        header += "\n" + markup(t(lang, _FETCHERS[country]))
+    return header
