@@ -20,6 +20,8 @@ from storage import audit, outbox, people, rooms
 from storage.enums import OutboxPriority, Role
 from storage.models import Organisation, Person
 
+UNKNOWN: Any = object()
+
 
 @dataclass
 class Context:
@@ -31,6 +33,10 @@ class Context:
     event: Inbound | None = None
     language_hint: str | None = None
     _sent: int = field(default=0, init=False)
+    #: The person's open dialog as this event last saw it (a row, or None for none), kept by the
+    #: router and the dialog engine, which alone open and close dialogs in an event; UNKNOWN
+    #: until one of them looked. Saves reading it again on every step.
+    dialog: Any = field(default=UNKNOWN, init=False, repr=False)
 
     @property
     def language(self) -> str:

@@ -153,7 +153,14 @@ def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) 
     )
     reply = _prompt(ctx, dialog, row)
     dialogs.save_dialog(session=ctx.session, state=row)
+    ctx.dialog = row  # the router need not read it again in this event
     return [reply]
+
+
+def _close(ctx: Context, row: DialogRow) -> None:
+    dialogs.close_dialog(session=ctx.session, state=row)
+    # A person has one dialog at most (a unique row), and only ``start_dialog`` opens another.
+    ctx.dialog = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +331,7 @@ def _ambiguous_hint(ctx: Context, match: ChoiceMatch) -> str:
 def continue_dialog(ctx: Context, row: DialogRow, text: str, choice: str | None) -> list[Reply]:
     dialog = DIALOGS.get(row.dialog)
     if dialog is None:  # a dialog removed by an upgrade: say so instead of failing forever
-        dialogs.close_dialog(session=ctx.session, state=row)
+        _close(ctx, row)
         return [Reply(plain(ctx.t("That conversation no longer exists; please start again.")))]
     state = _state_of(dialog, row)
     loose = state not in dialog.exact_states
@@ -348,7 +355,7 @@ def continue_dialog(ctx: Context, row: DialogRow, text: str, choice: str | None)
         message = _ambiguous_hint(ctx, match) if match.ambiguous else outcome.message
         return [Reply(plain(message)), reply]
     if isinstance(outcome, Finish):
-        dialogs.close_dialog(session=ctx.session, state=row)
+        _close(ctx, row)
         return [outcome.reply] if outcome.reply else []
     row.history = [*row.history, row.state]
     row.state = outcome.state.value
@@ -374,7 +381,7 @@ def go_back(ctx: Context, row: DialogRow) -> list[Reply]:
 def cancel(ctx: Context, row: DialogRow) -> list[Reply]:
     dialog = DIALOGS.get(row.dialog)
     extra = dialog.on_cancel(ctx, row) if dialog and dialog.on_cancel else None
-    dialogs.close_dialog(session=ctx.session, state=row)
+    _close(ctx, row)
     title = ctx.t(dialog.title) if dialog else row.dialog
     replies = [Reply(markup(ctx.t("Stopped: {title}. Nothing more is asked."), title=title))]
     return replies + ([extra] if extra else [])

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from handlers import dialog as dialog_engine
 from handlers.command import find_command, parse_command
-from handlers.context import Context
+from handlers.context import UNKNOWN, Context
 from handlers.messages import Inbound
 from handlers.reply import Reply, markup, plain
 from handlers.settings import FeatureSettings
@@ -39,7 +39,7 @@ def handle_event(
     session: Session, event: Inbound, *, now: datetime, settings: FeatureSettings
 ) -> list[Reply]:
     text = event.text  # cleaned at the border, when the transport made the event
-    found = people.identity_lookup(
+    found = people.sender_lookup(
         session=session, platform=event.platform, external_id=event.sender_id
     )
     if found is None:
@@ -51,10 +51,11 @@ def handle_event(
             for reply in replies:
                 reply.refused = True
         return replies
-    identity, person, organisation = found
+    person, organisation = found.person, found.organisation
     if not event.chat_is_group:
-        people.note_private_chat(session=session, identity=identity, chat_id=event.chat_id, now=now)
+        people.note_private_chat(session=session, identity=found, chat_id=event.chat_id, now=now)
     ctx = Context(session, now, settings, organisation=organisation, person=person, event=event)
+    ctx.dialog = found.dialog  # read with the identity, in the same statement
     if organisation.suspended or not person.active:
         return [
             Reply(
@@ -72,7 +73,7 @@ def handle_event(
 
 
 def route(ctx: Context, text: str, choice: str | None) -> list[Reply]:
-    row = dialogs.open_dialog(session=ctx.session, organisation_id=ctx.org.id, person_id=ctx.me.id)
+    row = open_dialog(ctx)
     parsed = parse_command(text) if choice is None else None
     if row is not None and (ctx.event is None or not ctx.event.chat_is_group):
         return _in_dialog(ctx, row, text, choice, parsed)
@@ -111,10 +112,8 @@ def _in_dialog(ctx: Context, row, text: str, choice: str | None, parsed) -> list
         return [Reply(plain(ctx.t("I received an empty message."))), dialog_engine.resume(ctx, row)]
     replies = dialog_engine.continue_dialog(ctx, row, text, choice)
     # A finished dialog's closing choices (the module's "/toets ID") answer a typed "1" too, and
-    # choices offered before the dialog can no longer be picked by a stale number. A row the step
-    # did not close is still open (its save found it), so only a closed one needs a look.
-    if getattr(row, "closed", True):
-        remember_choices(ctx, replies)
+    # choices offered before the dialog can no longer be picked by a stale number.
+    remember_choices(ctx, replies)
     return replies
 
 
@@ -190,13 +189,24 @@ def remember_choices(ctx: Context, replies: list[Reply]) -> None:
     """Keep the choices just offered outside a dialog, so that "2" or the label answers them on
     text-only platforms; replies without choices clear older ones, so a stale "2" cannot pick
     something else. Features that offer choices from a free-text handler call this too."""
-    if dialogs.open_dialog(session=ctx.session, organisation_id=ctx.org.id, person_id=ctx.me.id):
+    if open_dialog(ctx):
         return
     choices = [[c.value, c.label] for r in replies for c in r.choices]
     if choices or kv.get_value(session=ctx.session, key=_choices_key(ctx)):
         kv.set_value(
             session=ctx.session, key=_choices_key(ctx), value=json.dumps(choices), now=ctx.now
         )
+
+
+def open_dialog(ctx: Context):  # type: ignore[no-untyped-def]
+    """The asking person's open dialog, or None: as this event last saw it (``ctx.dialog``, kept
+    by the router and the dialog engine), read from the database only when not known."""
+    known = ctx.dialog
+    if known is UNKNOWN or (known is not None and getattr(known, "closed", True)):
+        known = ctx.dialog = dialogs.open_dialog(
+            session=ctx.session, organisation_id=ctx.org.id, person_id=ctx.me.id
+        )
+    return known
 
 
 def _standalone_choice(ctx: Context, text: str) -> tuple[str, list[str]] | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
-from storage.models import Identity, Organisation, Person
+from storage.dialogs import COLUMNS as DIALOG_COLUMNS
+from storage.dialogs import OpenDialog
+from storage.models import DialogState, Identity, Organisation, Person
 
 
 def create_person(
@@ -94,6 +97,54 @@ _IDENTITY_LOOKUP = (
 )
 
 
+class Sender(NamedTuple):
+    """Who sent an inbound event, read in one statement on every event (the pipeline's hot path):
+    the account's columns the router needs, the person and organisation (ORM objects, which
+    features change and save), and the person's open dialog, if any."""
+
+    identity_id: int
+    private_chat_id: str | None
+    last_seen_at: datetime | None
+    person: Person
+    organisation: Organisation
+    dialog: OpenDialog | None
+
+
+def sender_lookup(*, session: Session, platform: str, external_id: str) -> Sender | None:
+    """``identity_lookup`` and ``dialogs.open_dialog`` together, in one round trip."""
+    row = session.execute(_SENDER, {"platform": platform, "external_id": external_id}).first()
+    if row is None:
+        return None
+    dialog = None
+    if row[5] is not None:  # the dialog's id: the outer join found one
+        dialog = OpenDialog(**dict(zip(DIALOG_COLUMNS, row[5:], strict=True)))
+    return Sender(row[0], row[1], row[2], row[3], row[4], dialog)
+
+
+_DIALOG = DialogState.__table__  # type: ignore[attr-defined]
+_SENDER = (
+    select(  # type: ignore[call-overload]
+        Identity.id,
+        Identity.private_chat_id,
+        Identity.last_seen_at,
+        Person,
+        Organisation,
+        *(_DIALOG.c[name].label(f"dialog_{name}") for name in DIALOG_COLUMNS),
+    )
+    .join(Person, Person.id == Identity.person_id)
+    .join(Organisation, Organisation.id == Identity.organisation_id)
+    .outerjoin(
+        _DIALOG,
+        (_DIALOG.c.organisation_id == Identity.organisation_id)
+        & (_DIALOG.c.person_id == Identity.person_id),
+    )
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.external_id == bindparam("external_id"),
+    )
+)
+
+
 def link_identity(
     *,
     session: Session,
@@ -127,14 +178,29 @@ def identities_of(*, session: Session, organisation_id: int, person_id: int) -> 
 SEEN_GRANULARITY = timedelta(minutes=10)  # don't write the identity row on every message
 
 
-def note_private_chat(*, session: Session, identity: Identity, chat_id: str, now: datetime) -> None:
+def note_private_chat(
+    *, session: Session, identity: Identity | Sender, chat_id: str, now: datetime
+) -> None:
     """Remember where this account talks to the bot privately, and that it was just used."""
     stale = identity.last_seen_at is None or now - identity.last_seen_at >= SEEN_GRANULARITY
     if identity.private_chat_id == chat_id and not stale:
         return
+    if isinstance(identity, Sender):
+        session.flush()
+        values = {
+            "private_chat_id": chat_id,
+            "last_seen_at": now,
+            "identity_id": identity.identity_id,
+        }
+        session.connection().execute(_NOTE_CHAT, values)
+        return
     identity.private_chat_id, identity.last_seen_at = chat_id, now
     session.add(identity)
     session.flush()
+
+
+_IDENTITY = Identity.__table__  # type: ignore[attr-defined]
+_NOTE_CHAT = update(_IDENTITY).where(_IDENTITY.c.id == bindparam("identity_id"))
 
 
 def _ranked_chats(identities: list[Identity]) -> list[tuple[str, str]]:
