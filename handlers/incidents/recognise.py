@@ -69,6 +69,20 @@ _REPORT_INTENT = re.compile(
 )
 
 
+# A question about the duty to report (when, how fast, to whom, whether "we" must) rather than a
+# wish to report something now: "binnen hoeveel tijd moeten we een incident melden?" is answered by
+# the question answering (the clocks), not with the intake offer. "moet ik dit melden?" stays an
+# intent: a person unsure about their own case is best offered the report.
+_DUTY_QUESTION = re.compile(
+    r"\b(binnen hoeveel|hoeveel (tijd|uur|dagen)|hoe (snel|vlug|lang)|wanneer (moet|moeten|dien)"
+    r"|welke termijn|meldtermijn|termijnen?\b|deadlines?\b|aan wie|bij wie|naar wie|waar (moet|moeten)"
+    r"|(moeten|moet|dienen) (we|wij|je|jullie|u|gemeenten|een gemeente|de gemeente|lokale besturen)\b"
+    r"|verplicht|meldplicht|how (fast|quickly|soon|long)|within how|to whom|who (do|must|should) we"
+    r"|when (do|must|should|have) (we|you)|(do|must|should) (we|you|municipalities) (have to )?report"
+    r"|obliged|obligation|mandatory|required to)"
+)
+
+
 def describes_incident(text: str) -> bool:
     """The message tells what happened ("ik heb op een linkje geklikt", "we zijn gehackt")."""
     return bool(_DESCRIBES.search(text.casefold()))
@@ -79,4 +93,8 @@ def looks_like_report(text: str) -> bool:
     describes the incident is left to the question answering, which gives the advice for it
     together with the same offer."""
     lowered = text.casefold()
-    return bool(_REPORT_INTENT.search(lowered)) and not describes_incident(lowered)
+    return (
+        bool(_REPORT_INTENT.search(lowered))
+        and not describes_incident(lowered)
+        and not _DUTY_QUESTION.search(lowered)
+    )

@@ -76,6 +76,8 @@ def test_category_is_only_guessed_when_unambiguous(text: str, category: Category
         "Ik wil graag een incident melden",
         "I want to report an incident",
         "how do I report phishing?",
+        "moet ik dit melden?",
+        "hoe meld ik een datalek",
     ],
 )
 def test_report_intent_is_recognised(text: str) -> None:
@@ -108,3 +110,22 @@ def test_described_incidents_are_recognised_and_left_to_the_advice(text: str) ->
 def test_questions_are_left_to_others(text: str) -> None:
     assert not looks_like_report(text)
     assert not describes_incident(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "binnen hoeveel tijd moeten we een incident melden?",
+        "hoe snel moet je een datalek melden",
+        "aan wie moeten we een incident melden?",
+        "wanneer moet een gemeente een incident melden bij het NCSC?",
+        "is het verplicht om een incident te melden?",
+        "how fast do we have to report an incident?",
+        "to whom do we report an incident?",
+    ],
+)
+def test_questions_about_the_duty_to_report_are_answered_not_offered_the_intake(
+    text: str,
+) -> None:
+    """Found in the terminal chat: the ISMT asking about the clocks was offered the intake."""
+    assert not looks_like_report(text)
