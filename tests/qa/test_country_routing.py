@@ -138,3 +138,14 @@ def test_a_schepen_in_a_flemish_organisation_sees_flemish_words(db, features, cl
     assert "Schepen" in role_page.text and not DUTCH_ONLY.search(role_page.text)
     fine = bot.say(schepen, "kan ik als schepen persoonlijk beboet worden voor nis2?")
     assert "Bron:" in fine.text and not DUTCH_ONLY.search(fine.text)
+
+
+def test_the_reporting_deadlines_in_belgium_say_reporting_is_voluntary_for_local_government(
+    engine: QAEngine,
+) -> None:
+    """The clocks are the Belgian law's for those in scope; a Flemish ISMT must not read them as
+    its own legal duty (local governments are in principle outside the law: Art. 30 voluntary)."""
+    be = engine.answer_entry("rep-overview", role=Role.ISMT, country="be", language="nl")
+    nl = engine.answer_entry("rep-overview", role=Role.ISMT, country="nl", language="nl")
+    assert "vrijwillig (art. 30)" in be.text and "GBA" in be.text
+    assert "vrijwillig" not in nl.text and "Cbw art. 26–29" in " ".join(nl.sources)
