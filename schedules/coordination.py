@@ -115,6 +115,11 @@ def _summaries_for(
             r
             for r in linked
             if (kind == "quarterly-summary" or r.purpose == RoomPurpose.COUNCIL.value)
+            and not (
+                kind == "quarterly-summary"
+                and r.purpose == RoomPurpose.COUNCIL.value
+                and published is None
+            )
         ]
         with unit_of_work(engine) as session:
             pending = [

@@ -155,14 +155,22 @@ def review(
 
 
 def publish(
-    *, session: Session, organisation_id: int, report_id: int, outcome: str, now: datetime
+    *,
+    session: Session,
+    organisation_id: int,
+    report_id: int,
+    outcome: str,
+    now: datetime,
+    state_read: str,
 ) -> bool:
-    """Mark the report published; False when it already was (by this or another instance)."""
+    """Mark the report published; False when it already was (by this or another instance) or
+    its state is no longer ``state_read`` (approved meanwhile: the caller reads it again)."""
     statement: Any = (
         update(CouncilReport)
         .where(
             col(CouncilReport.id) == report_id,
             col(CouncilReport.organisation_id) == organisation_id,
+            col(CouncilReport.state) == state_read,
             col(CouncilReport.state) != PUBLISHED,
         )
         .values(state=PUBLISHED, outcome=outcome, published_at=now)
