@@ -302,3 +302,36 @@ def test_without_a_council_room_the_draft_says_who_fetches_it_in_flemish_words(
     said = bot.say(p["alderman"], "/rapport").text  # published without a room, fetched by a schepen
     assert "Niet beoordeeld: de termijn verstreek" in said
     assert "college van burgemeester en schepenen" in said
+
+
+def test_two_instances_at_once_draft_and_publish_once(engine, features) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    _clock, _bot, org, p = _town(engine, features)
+
+    def both(job: str, moment) -> list[int]:  # type: ignore[no-untyped-def]
+        barrier, results, errors = threading.Barrier(2), [], []
+
+        def instance() -> None:
+            try:
+                barrier.wait(timeout=30)
+                results.append(run_job(job, engine, moment, features))
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=instance) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not errors, errors
+        return sorted(results)
+
+    assert both(DRAFTS, DRAFT) == [0, 1]
+    assert (
+        len([m for m in _messages(engine, p["coordinator"]) if "CONCEPT" in m.payload["text"]]) == 1
+    )
+    both(SUMMARIES, DUE)
+    assert len([m for m in _messages(engine, "g-raad") if "Kwartaal" in m.payload["text"]]) == 1
+    assert len(_audit(engine, "council_report.published")) == 1
+    assert _report(engine, org).published_at == DUE
