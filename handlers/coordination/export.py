@@ -15,8 +15,6 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from fpdf import FPDF
-
 from handlers.reply import to_plain_text
 
 # fontTools logs every font subset at INFO; a report is not worth a screen of that.
@@ -120,6 +118,10 @@ def _font_dir() -> Path:
 
 
 def to_pdf(neutral: str, title: str, charts: list[tuple[str, bytes]]) -> bytes:
+    # fpdf2 (with fontTools, ~56 MB) is loaded only when a PDF is made: /bob imports this module
+    # for its Markdown, and the running bot must stay within its memory aim (docs/BENCHMARKS.md).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_title(to_plain_text(title))
     pdf.set_creator("nis2bot")
