@@ -1,5 +1,7 @@
 """The incident export (``nis2bot export incidents``): every incident with its timeline, the
-decisions and every deadline with its due and sent time, for auditors and backups.
+decisions, what the ISMT recorded for the reports (start, suspected malice, cross-border effect,
+severity, indicators, root cause, measures, GDPR details) and every deadline with its due and sent
+time, for auditors and backups.
 
 JSON keeps the structure (one object per incident, lists inside). CSV is one row per incident, for
 a spreadsheet: the deadlines as ``<kind>_due``/``<kind>_sent``/``<kind>_state`` columns and the
@@ -41,6 +43,17 @@ INCIDENT_FIELDS = [
     "decided_at",
     "handler",
     "handled_at",
+    # What the ISMT recorded for the reports (/incident REF vastleggen) and the crisis decision.
+    "started_at",
+    "suspected_malicious",
+    "cross_border",
+    "severity",
+    "indicators",
+    "root_cause",
+    "measures_applied",
+    "measures_ongoing",
+    "crisis_at",
+    "crisis_by",
     "created_at",
     "timezone",
 ]
@@ -105,6 +118,17 @@ def export_incidents(session: Session, org: Organisation, now: datetime) -> list
                 "decided_at": _iso(incident.decided_at),
                 "handler": name(incident.handler_person_id),
                 "handled_at": _iso(incident.handled_at),
+                "started_at": _iso(incident.started_at),
+                "suspected_malicious": incident.suspected_malicious,
+                "cross_border": incident.cross_border,
+                "severity": incident.severity,
+                "indicators": incident.indicators,
+                "root_cause": incident.root_cause,
+                "measures_applied": incident.measures_applied,
+                "measures_ongoing": incident.measures_ongoing,
+                "crisis_at": _iso(incident.crisis_at),
+                "crisis_by": name(incident.crisis_by_person_id),
+                "gdpr_details": dict(incident.gdpr_details or {}),
                 "created_at": _iso(incident.created_at),
                 "timezone": org.timezone,
                 "deadlines": [
@@ -160,7 +184,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     deadline_columns = [
         f"{kind.value}_{part}" for kind in ReportKind for part in ("due", "sent", "state")
     ]
-    columns = [*INCIDENT_FIELDS, *deadline_columns, "gdpr_no_risk", "timeline"]
+    columns = [*INCIDENT_FIELDS, *deadline_columns, "gdpr_details", "gdpr_no_risk", "timeline"]
     flats = []
     for row in rows:
         flat: dict[str, Any] = {field: row[field] for field in INCIDENT_FIELDS}
@@ -168,6 +192,9 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
             flat[f"{deadline['kind']}_due"] = deadline["due_at"]
             flat[f"{deadline['kind']}_sent"] = deadline["sent_at"]
             flat[f"{deadline['kind']}_state"] = deadline["state"]
+        flat["gdpr_details"] = "\n".join(
+            f"{key}: {value}" for key, value in sorted(row["gdpr_details"].items())
+        )
         gdpr = row["gdpr_no_risk"]
         flat["gdpr_no_risk"] = (
             f"{gdpr['decided_at']} {gdpr['decided_by']}: {gdpr['reason']}" if gdpr else ""

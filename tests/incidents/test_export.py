@@ -35,6 +35,13 @@ def _scenario(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
     clock.advance(hours=3)
     bot.say(t.ismt, "/verzonden INC-2026-0001 vroegtijdige-waarschuwing")
     bot.say(t.ismt, "/incident INC-2026-0001 notitie CSIRT belde terug")
+    bot.say(t.ismt, "/incident INC-2026-0001 vastleggen kwaadwillig ja", group=ISMT_ROOM)
+    bot.say(
+        t.ismt, "/incident INC-2026-0001 vastleggen ioc =HYPERLINK(evil.example)", group=ISMT_ROOM
+    )
+    bot.say(
+        t.ismt, "/incident INC-2026-0001 vastleggen avg-betrokkenen ongeveer 40", group=ISMT_ROOM
+    )
 
 
 def test_json_export_has_timeline_decisions_and_deadlines(
@@ -58,8 +65,16 @@ def test_json_export_has_timeline_decisions_and_deadlines(
     assert deadlines["notification"]["sent_at"] is None
     assert deadlines["final"]["provisional"] is True
     kinds = [e["kind"] for e in row["timeline"]]
-    assert kinds == ["created", "reported", "alerted", "significant", "sent", "note"]
-    assert row["timeline"][-1]["text"] == "CSIRT belde terug"
+    assert kinds == [
+        "created", "reported", "alerted", "significant", "sent", "note",
+        "recorded", "recorded", "recorded",
+    ]  # fmt: skip
+    assert "CSIRT belde terug" in [e["text"] for e in row["timeline"]]
+    # What the ISMT recorded for the reports is part of the record
+    assert row["suspected_malicious"] == "yes"
+    assert row["indicators"] == "=HYPERLINK(evil.example)"
+    assert row["gdpr_details"] == {"subjects_approx": "ongeveer 40"}
+    assert row["started_at"] is None and row["cross_border"] is None  # not recorded: not known
 
 
 def test_csv_export_to_a_file(engine, db_url, features, clock, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -76,6 +91,9 @@ def test_csv_export_to_a_file(engine, db_url, features, clock, tmp_path, monkeyp
     assert row["early_warning_state"] == "met"
     assert row["notification_state"] == "open"
     assert "significant" in row["timeline"] and "CSIRT belde terug" in row["timeline"]
+    assert row["suspected_malicious"] == "yes"
+    assert row["indicators"] == "'=HYPERLINK(evil.example)"  # text, never a formula
+    assert row["gdpr_details"] == "subjects_approx: ongeveer 40"
 
     # The same record exported after the 72 h deadline passed unsent: judged against the clock given.
     clock.advance(days=4)
