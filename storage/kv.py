@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from storage.models import KeyValue
 
+_TABLE = KeyValue.__table__  # type: ignore[attr-defined]
+# Built once: the router reads the remembered choices after many a dialog step.
+_GET = select(_TABLE.c.value).where(_TABLE.c.key == bindparam("key"))
+
 
 def get_value(*, session: Session, key: str) -> str | None:
-    row = session.get(KeyValue, key)
-    return row.value if row else None
+    session.flush()  # a value set in this unit of work is read back, as with session.get
+    return session.connection().execute(_GET, {"key": key}).scalar_one_or_none()
 
 
 def set_value(*, session: Session, key: str, value: str, now: datetime) -> None:
