@@ -162,7 +162,12 @@ def _summaries_for(
                 else ""
             )
         rendered = {
-            audience: render_summary(figures, audience, room_language(org)).reply()
+            audience: render_summary(  # the council's first page holds the questions
+                figures,
+                audience,
+                room_language(org),
+                with_questions=audience is not Audience.COUNCIL or not page,
+            ).reply()
             for audience in audiences
         } | stored
         if section:

@@ -33,8 +33,10 @@ def summary_for(
     limit: int | None = CHAT_INCIDENT_LIMIT,
 ) -> Rendered:
     figures = figures_for(session=session, organisation=organisation, period=period, as_of=as_of)
-    rendered = render_summary(figures, audience, language, limit=limit)
-    if audience is Audience.COUNCIL:
+    rendered = render_summary(
+        figures, audience, language, limit=limit, with_questions=audience is not Audience.COUNCIL
+    )
+    if audience is Audience.COUNCIL:  # the first page opens with the questions
         section = control_section(
             session=session,
             organisation=organisation,

@@ -225,11 +225,21 @@ def _finding(audit: Any, finding: Any, day: date, language: str) -> dict[str, An
 
 
 def render_text(
-    figures: Figures, audience: Audience, language: str, *, limit: int | None = CHAT_INCIDENT_LIMIT
+    figures: Figures,
+    audience: Audience,
+    language: str,
+    *,
+    limit: int | None = CHAT_INCIDENT_LIMIT,
+    with_questions: bool = True,
 ) -> str:
+    """``with_questions=False`` where the council's first page (which opens with the three
+    questions for the College) precedes the summary: the questions are not printed twice."""
     lang = normalise_language(language)
     return render(
-        lang, f"coordination/summary_{audience.value}.j2", **view(figures, lang, limit=limit)
+        lang,
+        f"coordination/summary_{audience.value}.j2",
+        with_questions=with_questions,
+        **view(figures, lang, limit=limit),
     )
 
 
@@ -240,7 +250,8 @@ def render_summary(
     *,
     limit: int | None = CHAT_INCIDENT_LIMIT,
     with_charts: bool = True,
+    with_questions: bool = True,
 ) -> Rendered:
     lang = normalise_language(language)
-    text = render_text(figures, audience, lang, limit=limit)
+    text = render_text(figures, audience, lang, limit=limit, with_questions=with_questions)
     return Rendered(text, charts.all_charts(figures, lang) if with_charts else [])

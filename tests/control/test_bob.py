@@ -118,6 +118,8 @@ def test_bob_in_english_and_in_flanders(engine, features) -> None:  # type: igno
     assert "het college van burgemeester en schepenen" in said.text
     _name, document = _attachment(engine, said.result.outbox_ids[0])
     assert "Belgische NIS2-wet" in document  # the Flemish handbook questions, not the Dutch ones
+    assert "Drie vragen voor het college van burgemeester en schepenen" in document
+    assert "B&W" not in document.replace("B\\&W", "B&W")  # never the Dutch college in Flanders
 
 
 def test_what_people_typed_stays_text_in_the_markdown_pack(engine, features) -> None:  # type: ignore[no-untyped-def]

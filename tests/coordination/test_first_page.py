@@ -103,6 +103,8 @@ def test_council_member_report_opens_with_the_first_page(engine, features) -> No
     assert text.startswith("In één oogopslag · Gemeente Gent · K3 2026")
     assert "Drie vragen voor het college van burgemeester en schepenen" in text
     assert text.index("In één oogopslag") < text.index("Kwartaalrapportage NIS2")
+    assert text.count("Drie vragen voor het college") == 1  # on the first page, not twice
+    assert "B&W" not in text and "wethouder" not in text
     ismt = to_plain_text(bot.say(coordinator, "/rapport ismt").text)
     assert "In één oogopslag" not in ismt
 
@@ -123,4 +125,5 @@ def test_the_quarterly_job_opens_the_council_rooms_report_with_the_first_page(
     assert "✗ Audits: actie nodig" in text  # the finding was due on 1 September
     assert "! Crisisoefeningen: aandacht nodig" in text  # none held in the quarter
     assert text.index("In één oogopslag") < text.index("Kwartaalrapportage NIS2")
+    assert text.count("Drie vragen voor het college") == 1  # on the first page, not twice
     assert "In één oogopslag" not in to_plain_text(ismt.payload["text"])

@@ -96,7 +96,9 @@ class Prepared:
         """Per language: {"page": the first page, "body": the rest}, and the charts."""
         texts, charts = {}, {}
         for language in LANGUAGES:
-            rendered = render_summary(self.figures, Audience.COUNCIL, language)
+            rendered = render_summary(  # the first page holds the questions
+                self.figures, Audience.COUNCIL, language, with_questions=False
+            )
             page, section = self.extras[language]
             body = rendered.text + ("\n\n" + section if section else "")
             texts[language] = {"page": page, "body": body}
