@@ -30,6 +30,7 @@ from handlers.incidents.entry import keep_offered_description, who_hears_of_it
 from handlers.incidents.recognise import describes_incident
 from handlers.people.roles import role_label
 from handlers.qa.engine import QAEngine, QAResult
+from handlers.qa.follow_up import fused_follow_up
 from handlers.qa.overrides import ORG_ENGINES
 from handlers.qa.text import raw_words
 from handlers.reply import Choice, Reply, markup, plain
@@ -150,6 +151,11 @@ def _with_previous(ctx: Context, engine: QAEngine, question: str, result: QAResu
     alone = engine.ask(question, in_domain=True, **asker)
     if alone.kind == "answer":
         return alone
+    if opens_like_one and (combined.kind != "answer" or combined.entry_id == previous_entry):
+        # "en bij een datalek?": never the previous answer again, nor a bare menu
+        fused = fused_follow_up(engine, previous, question, **asker)
+        if fused is not None:
+            return fused
     return combined if combined.kind == "answer" else result
 
 

@@ -191,8 +191,11 @@ class QAEngine:
         ranked = [(engine.entries[i].id, score) for i, score in decision.ranked]
         return ranked, decision.coverage, decision.margin
 
-    def decide(self, question: str, *, role: Role, country: Country) -> Decision:
-        """Everything the answer depends on, computed once per question."""
+    def decide(
+        self, question: str, *, role: Role, country: Country, depth: int = SUGGESTIONS
+    ) -> Decision:
+        """Everything the answer depends on, computed once per question (``depth``: how many
+        entries are ranked; a follow-up fuses two deeper rankings)."""
         asked_for = question_country(question) or country
         allowed, prior = self._filter(asked_for, role)
         situation = situation_of(question)
@@ -214,7 +217,7 @@ class QAEngine:
         if exact is not None and allowed[exact]:
             fused[exact] += 1.0
         fused[~allowed] = -np.inf
-        order = [int(i) for i in np.argsort(-fused, kind="stable")[:SUGGESTIONS]]
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:depth]]
         order = [i for i in order if np.isfinite(fused[i])]
         if not order:
             return Decision(

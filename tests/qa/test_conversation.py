@@ -102,3 +102,36 @@ def test_a_close_runner_up_is_offered_beside_the_answer(bot: Harness, db) -> Non
         picked = bot.say(employee, choice=runner_ups[0][0])
         assert "Bron:" in picked.text
         assert _log(db)[-1].result_kind == "picked"
+
+
+@pytest.mark.parametrize(
+    ("country", "breach_deadline"), [("nl", "gdpr-breach-nl"), ("be", "gdpr-breach-be")]
+)
+def test_a_follow_up_with_a_new_subject_is_not_given_the_previous_answer_again(
+    bot: Harness, db, country: str, breach_deadline: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Found in the terminal chat: after the reporting deadlines, "en bij een datalek?" got the
+    same deadlines answer again (read with the previous question, that entry still ranked first).
+    Now the entry that ranks well in both readings answers, the runner-up offered beside it."""
+    org = bot.org(country=country)
+    ismt = bot.person(Role.ISMT, org_id=org)
+    bot.say(ismt, "binnen hoeveel tijd moeten we een incident melden?")
+    assert _log(db)[-1].entry_id == "rep-overview"
+    follow = bot.say(ismt, "en bij een datalek?")
+    row = _log(db)[-1]
+    assert row.result_kind == "answer" and row.entry_id != "rep-overview"
+    assert "Bron:" in follow.text and "Bedoel je" not in follow.text
+    offered = [c[0] for c in follow.choices if c[1].startswith("Bedoelde je eerder:")]
+    assert row.entry_id == breach_deadline or any(breach_deadline in v for v in offered)
+    assert row.entry_id.startswith("gdpr-")
+
+
+def test_a_follow_up_for_another_group_after_a_responsibility_question(bot: Harness, db) -> None:  # type: ignore[no-untyped-def]
+    org = bot.org()
+    coordinator = bot.person(Role.COORDINATOR, org_id=org)
+    bot.say(coordinator, "wie is verantwoordelijk voor NIS2 in de gemeente?")
+    first = _log(db)[-1].entry_id
+    bot.say(coordinator, "en voor de raad?")
+    row = _log(db)[-1]
+    assert row.result_kind == "answer" and row.entry_id != first
+    assert row.entry_id in {"gov-council-role", "gov-council-reports", "council-oversight"}
