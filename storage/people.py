@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, func, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, select
 
 from storage.dialogs import COLUMNS as DIALOG_COLUMNS
@@ -111,36 +115,76 @@ class Sender(NamedTuple):
 
 
 def sender_lookup(*, session: Session, platform: str, external_id: str) -> Sender | None:
-    """``identity_lookup`` and ``dialogs.open_dialog`` together, in one round trip."""
-    row = session.execute(_SENDER, {"platform": platform, "external_id": external_id}).first()
-    if row is None:
+    """``identity_lookup`` and ``dialogs.open_dialog`` together, in one round trip.
+
+    The row is read with Core and the person and organisation made into ORM objects as a query
+    would have loaded them (``_as_loaded``): the ORM's loading machinery was a quarter of a step."""
+    session.flush()  # as the ORM's autoflush before a query
+    row = session.connection().execute(_SENDER, {"platform": platform, "external_id": external_id})
+    found = row.first()
+    if found is None:
         return None
-    dialog = None
-    if row[5] is not None:  # the dialog's id: the outer join found one
-        dialog = OpenDialog(**dict(zip(DIALOG_COLUMNS, row[5:], strict=True)))
-    return Sender(row[0], row[1], row[2], row[3], row[4], dialog)
-
-
-_DIALOG = DialogState.__table__  # type: ignore[attr-defined]
-_SENDER = (
-    select(  # type: ignore[call-overload]
-        Identity.id,
-        Identity.private_chat_id,
-        Identity.last_seen_at,
-        Person,
-        Organisation,
-        *(_DIALOG.c[name].label(f"dialog_{name}") for name in DIALOG_COLUMNS),
+    person = _as_loaded(session, Person, _PERSON_COLUMNS, found[3:_ORGANISATION_AT])
+    organisation = _as_loaded(
+        session, Organisation, _ORGANISATION_COLUMNS, found[_ORGANISATION_AT:_DIALOG_AT]
     )
-    .join(Person, Person.id == Identity.person_id)
-    .join(Organisation, Organisation.id == Identity.organisation_id)
-    .outerjoin(
-        _DIALOG,
-        (_DIALOG.c.organisation_id == Identity.organisation_id)
-        & (_DIALOG.c.person_id == Identity.person_id),
+    dialog = None
+    if found[_DIALOG_AT] is not None:  # the dialog's id: the outer join found one
+        dialog = OpenDialog(**dict(zip(DIALOG_COLUMNS, found[_DIALOG_AT:], strict=True)))
+    return Sender(found[0], found[1], found[2], person, organisation, dialog)
+
+
+_M = TypeVar("_M", Person, Organisation)
+
+
+def _as_loaded(session: Session, model: type[_M], names: tuple[str, ...], values: Any) -> _M:
+    """The ORM object of a row read with Core, as a query would have loaded it: persistent in the
+    session, nothing changed (so ``session.add`` after a change saves it as usual). The object the
+    session already holds for that row, if any, as a query would return it."""
+    mapper = sa_inspect(model)
+    column_values = dict(zip(names, values, strict=True))
+    existing = session.identity_map.get(mapper.identity_key_from_primary_key([column_values["id"]]))
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    loaded = mapper.class_manager.new_instance()
+    instance_state(loaded).dict.update(column_values)
+    make_transient_to_detached(loaded)  # the primary key becomes its identity; no history
+    session.add(loaded)
+    return loaded  # type: ignore[no-any-return]
+
+
+_IDENTITY_TABLE = Identity.__table__  # type: ignore[attr-defined]
+_PERSON_TABLE = Person.__table__  # type: ignore[attr-defined]
+_ORGANISATION_TABLE = Organisation.__table__  # type: ignore[attr-defined]
+_DIALOG = DialogState.__table__  # type: ignore[attr-defined]
+_PERSON_COLUMNS = tuple(column.name for column in _PERSON_TABLE.columns)
+_ORGANISATION_COLUMNS = tuple(column.name for column in _ORGANISATION_TABLE.columns)
+_ORGANISATION_AT = 3 + len(_PERSON_COLUMNS)
+_DIALOG_AT = _ORGANISATION_AT + len(_ORGANISATION_COLUMNS)
+_SENDER = (
+    core_select(
+        _IDENTITY_TABLE.c.id,
+        _IDENTITY_TABLE.c.private_chat_id,
+        _IDENTITY_TABLE.c.last_seen_at,
+        *_PERSON_TABLE.columns,
+        *_ORGANISATION_TABLE.columns,
+        *(_DIALOG.c[name] for name in DIALOG_COLUMNS),
+    )
+    .select_from(
+        _IDENTITY_TABLE.join(_PERSON_TABLE, _PERSON_TABLE.c.id == _IDENTITY_TABLE.c.person_id)
+        .join(
+            _ORGANISATION_TABLE,
+            _ORGANISATION_TABLE.c.id == _IDENTITY_TABLE.c.organisation_id,
+        )
+        .outerjoin(
+            _DIALOG,
+            (_DIALOG.c.organisation_id == _IDENTITY_TABLE.c.organisation_id)
+            & (_DIALOG.c.person_id == _IDENTITY_TABLE.c.person_id),
+        )
     )
     .where(
-        Identity.platform == bindparam("platform"),
-        Identity.external_id == bindparam("external_id"),
+        _IDENTITY_TABLE.c.platform == bindparam("platform"),
+        _IDENTITY_TABLE.c.external_id == bindparam("external_id"),
     )
 )
 
