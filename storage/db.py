@@ -61,6 +61,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # The commit that fills the WAL copies it into the database and syncs it (a checkpoint,
+        # some milliseconds). At SQLite's default of 1,000 pages that was every ~70 dialog steps
+        # (over 1 % of them: the steps' p99); at 4,000 pages (a 16 MB WAL) every ~280.
+        cursor.execute("PRAGMA wal_autocheckpoint=4000")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
