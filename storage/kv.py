@@ -37,3 +37,10 @@ def take_value(*, session: Session, key: str) -> str | None:
     session.delete(row)
     session.flush()
     return row.value
+
+
+def keys_with_prefix(*, session: Session, prefix: str) -> list[str]:
+    """Every key that starts with ``prefix`` (``%`` and ``_`` in it are taken literally)."""
+    session.flush()
+    statement = select(_TABLE.c.key).where(_TABLE.c.key.startswith(prefix, autoescape=True))
+    return sorted(session.connection().execute(statement).scalars())

@@ -43,7 +43,7 @@ def _significant(ctx: Context, incident: Incident, args: list[str]) -> Reply:
         incident.status = Status.TRIAGE.value
     kind = "significant" if incident.significant else "not_significant"
     changed(ctx, incident, kind, significant=incident.significant)
-    told: list[str] | None = None
+    told: college.Told | None = None
     if incident.significant:
         told = college.notify_college(ctx, incident, college.SIGNIFICANT)
     if incident.significant and not organisation_in_scope(ctx.org):
@@ -66,10 +66,12 @@ def _significant(ctx: Context, incident: Incident, args: list[str]) -> Reply:
             reference=incident.reference,
             name=ctx.me.name,
         )
-    if told:
-        listed = ", ".join(told)
+    if told is not None and told.reached:
+        listed = ", ".join(told.reached)
         text += "\n" + ctx.t("Told in a short notice: {names}.", names=listed)
-    elif told is not None:
+    if told is not None and told.waiting:
+        text += "\n" + college.waiting_sentence(ctx, told)
+    elif told is not None and not told.reached:
         text += "\n" + ctx.t(
             "The mayor and the secretary could not be told through the bot (not enrolled, or "
             "not reachable yet): please tell them yourself."
@@ -250,15 +252,17 @@ def _crisis(ctx: Context, incident: Incident, args: list[str]) -> Reply:
         )
     incident.crisis_at, incident.crisis_by_person_id = ctx.now, ctx.me.id
     changed(ctx, incident, "crisis")
-    reached = college.notify_college(ctx, incident, college.CRISIS, name=ctx.me.name)
+    told = college.notify_college(ctx, incident, college.CRISIS, name=ctx.me.name)
     text = ctx.t(
         "Recorded: the crisis organisation is activated for {reference}. The mayor and the "
         "secretary are told of each legal step sent.",
         reference=incident.reference,
     )
-    if reached:
-        listed = ", ".join(reached)
+    if told.reached:
+        listed = ", ".join(told.reached)
         text += " " + ctx.t("Told now: {names}.", names=listed)
+    if told.waiting:
+        text += " " + college.waiting_sentence(ctx, told)
     return Reply(plain(text))
 
 

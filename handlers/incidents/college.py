@@ -20,6 +20,7 @@ so instead of implying a legal obligation.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from handlers.context import Context
 from handlers.i18n import DEFAULT_LANGUAGE, N_, normalise_language, t
@@ -159,10 +160,36 @@ def _council_too(ctx: Context) -> bool:
     return (ctx.org.settings or {}).get(COUNCIL_SETTING) is True
 
 
-def notify_college(ctx: Context, incident: Incident, stage: str, **params: str) -> list[str]:
-    """The notice, once per incident and stage; returns the names it reached."""
-    key = f"incident-college:{incident.id}:{stage}"
-    reached = []
+class Told(NamedTuple):
+    """Who a notice reached now, and who could not be reached yet (it waits for them)."""
+
+    reached: list[str]
+    waiting: list[str]
+
+
+def waiting_sentence(ctx: Context, told: Told) -> str:
+    """For the ISMT: who could not be told yet, and that they will be (tell them yourself if it
+    cannot wait), instead of implying that everyone knows."""
+    names = ", ".join(told.waiting)
+    return ctx.t(
+        "Not reachable through the bot yet: {names}. They get the notice as soon as they can be "
+        "reached; if it cannot wait, tell them yourself.",
+        names=names,
+    )
+
+
+def notice_key(incident: Incident, stage: str) -> str:
+    return f"incident-college:{incident.id}:{stage}"
+
+
+def notify_college(ctx: Context, incident: Incident, stage: str, **params: str) -> Told:
+    """The notice, once per incident and stage. A mayor or secretary the bot cannot write to yet
+    (imported, never enrolled, no private chat) gets it as soon as they can be reached
+    (``college_pending``); the caller tells the ISMT who is still waiting."""
+    from handlers.incidents.college_pending import keep_for_later
+
+    key = notice_key(incident, stage)
+    reached, waiting = [], []
     for role in sorted(COLLEGE_NOTIFIED):
         for person in people.list_people(
             session=ctx.session, organisation_id=ctx.org.id, role=role.value
@@ -174,6 +201,9 @@ def notify_college(ctx: Context, incident: Incident, stage: str, **params: str) 
             )
             if ctx.send_to_person(person.id, reply, key):  # type: ignore[arg-type]
                 reached.append(person.name)
+            else:
+                keep_for_later(ctx, incident, stage, person, params)
+                waiting.append(person.name)
     if _council_too(ctx) and stage != POSSIBLE:
         reply = notice_reply(DEFAULT_LANGUAGE, ctx, incident, stage, **params)
         if ctx.send_to_rooms(RoomPurpose.COUNCIL.value, reply, key):
@@ -187,7 +217,7 @@ def notify_college(ctx: Context, incident: Incident, stage: str, **params: str) 
             text=", ".join(reached),
             detail={"stage": stage},
         )
-    return reached
+    return Told(reached, waiting)
 
 
 def step_sent(ctx: Context, incident: Incident, kind: ReportKind, sent_at: datetime) -> list[str]:
