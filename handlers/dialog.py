@@ -126,8 +126,7 @@ def _prompt(ctx: Context, dialog: Dialog[Any], row: DialogRow) -> Reply:
 
 
 def _prompt_again(ctx: Context, dialog: Dialog[Any], row: DialogRow) -> Reply:
-    """The open question again, without a step: its choices are saved only when they changed (the
-    labels in another language after /taal), as the ORM's autoflush used to."""
+    """The question again, no step: its choices are saved if they changed (/taal), as autoflush did."""
     before = row.choices
     reply = _prompt(ctx, dialog, row)
     if row.choices != before:
@@ -144,8 +143,6 @@ def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) 
         dialog=dialog.name,
         state=dialog.first.value,
         data=dict(draft or {}),
-        history=[],
-        choices=[],
         platform=event.platform if event else "",
         chat_id=event.chat_id if event else "",
         started_at=ctx.now,
@@ -159,8 +156,7 @@ def start_dialog(ctx: Context, dialog: Dialog[Any], draft: Draft | None = None) 
 
 def _close(ctx: Context, row: DialogRow) -> None:
     dialogs.close_dialog(session=ctx.session, state=row)
-    # A person has one dialog at most (a unique row), and only ``start_dialog`` opens another.
-    ctx.dialog = None
+    ctx.dialog = None  # a person has one dialog at most; only start_dialog opens another
 
 
 @dataclass(frozen=True)
