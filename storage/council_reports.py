@@ -112,11 +112,17 @@ def latest_published(*, session: Session, organisation_id: int) -> CouncilReport
 
 
 def open_draft(*, session: Session, organisation_id: int) -> CouncilReport | None:
-    """The newest report not published yet (the one the coordinator can still review)."""
+    """The newest report not published yet (the one the coordinator can still review), locked
+    for the rest of the unit of work: on PostgreSQL a review and the publication then take turns,
+    so an approval, a note or new figures can never land on a report just published (the
+    publication's conditional UPDATE waits for the review and reads the new state; a review that
+    comes second no longer finds the report open). SQLite runs one unit of work at a time."""
     statement = (
         select(CouncilReport)
         .where(CouncilReport.organisation_id == organisation_id, CouncilReport.state != PUBLISHED)
         .order_by(col(CouncilReport.period).desc())
+        .limit(1)
+        .with_for_update()
     )
     return session.exec(statement).first()
 

@@ -214,8 +214,16 @@ def test_no_draft_window_the_report_is_drafted_at_publication(engine, features) 
     assert run_job(DRAFTS, engine, clock(), features) == 0  # too late for a draft
     assert run_job(SUMMARIES, engine, clock(), features) == 3
     report = _report(engine, org)
-    assert report.outcome == "deadline" and report.drafted_at == utc(2027, 1, 5, 12)
+    # The coordinator was never asked: the council must not read that they let the deadline pass
+    assert report.outcome == "not_offered" and report.drafted_at == utc(2027, 1, 5, 12)
     assert not [m for m in _messages(engine, p["coordinator"]) if "CONCEPT" in m.payload["text"]]
+    (council,) = [
+        m.payload["text"]
+        for m in _messages(engine, "g-raad")
+        if "Kwartaalrapportage" in m.payload["text"]
+    ]
+    assert "het concept kon niet op tijd aan de coördinator worden voorgelegd" in council
+    assert "de termijn verstreek" not in council
 
 
 def test_publication_survives_a_restart_exactly_once(engine, features, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -335,3 +343,72 @@ def test_two_instances_at_once_draft_and_publish_once(engine, features) -> None:
     assert len([m for m in _messages(engine, "g-raad") if "Kwartaal" in m.payload["text"]]) == 1
     assert len(_audit(engine, "council_report.published")) == 1
     assert _report(engine, org).published_at == DUE
+
+
+def test_with_the_review_switched_off_the_council_reads_so(engine, features) -> None:  # type: ignore[no-untyped-def]
+    clock, _bot, org, _p = _town(engine, features)
+    with unit_of_work(engine) as session:
+        found = organisations.organisation_by_slug(session=session, slug="demo")
+        found.settings = {**(found.settings or {}), "council_report_review_days": 0}
+        session.add(found)
+    clock.now = DRAFT
+    assert run_job(DRAFTS, engine, clock(), features) == 0
+    clock.now = DUE
+    run_job(SUMMARIES, engine, clock(), features)
+    assert _report(engine, org).outcome == "review_off"
+    (council,) = [
+        m.payload["text"]
+        for m in _messages(engine, "g-raad")
+        if "Kwartaalrapportage" in m.payload["text"]
+    ]
+    assert "in deze organisatie beoordeelt de coördinator het raadsrapport niet vooraf" in council
+
+
+def test_a_review_and_the_publication_take_turns(engine, features) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's review has read the open draft when the quarterly job publishes: the
+    publication waits for the review and publishes it as reviewed; it never lands first only to
+    have the review turn the published report back into an approved draft (PostgreSQL; SQLite
+    runs one unit of work at a time anyway)."""
+    import threading
+
+    from sqlalchemy import text
+
+    from handlers.coordination.council.review import coordinators
+    from handlers.coordination.periods import parse_period
+
+    clock, _bot, org, _p = _town(engine, features)
+    clock.now = DRAFT
+    run_job(DRAFTS, engine, clock(), features)
+    with unit_of_work(engine) as session:
+        found = organisations.organisation_by_slug(session=session, slug="demo")
+        (coordinator_id,) = coordinators(session, found)
+        session.expunge(found)
+    published: list[object] = []
+    publisher = threading.Thread(
+        target=lambda: published.append(
+            council_job.publish_council_report(
+                engine, found, parse_period("2026Q4"), DUE, DUE, features
+            )
+        )
+    )
+    with unit_of_work(engine) as session:
+        draft = council_reports.open_draft(session=session, organisation_id=org)
+        assert draft is not None and draft.state == "draft"
+        if engine.dialect.name == "postgresql":
+            publisher.start()
+            with engine.connect() as probe:  # wait until the publication waits for this review
+                for _ in range(1500):  # up to 30 s on a loaded machine
+                    waiting = probe.execute(
+                        text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    ).scalar_one()
+                    if waiting:
+                        break
+                    threading.Event().wait(0.02)
+                assert waiting, "the publication did not wait for the review"
+        council_reports.review(session=session, report=draft, person_id=coordinator_id, now=DRAFT)
+    if not publisher.is_alive() and not published:
+        publisher.start()
+    publisher.join(timeout=60)
+    assert published and published[0] is not None
+    report = _report(engine, org)
+    assert report.state == "published" and report.outcome == "reviewed"

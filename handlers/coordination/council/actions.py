@@ -40,6 +40,16 @@ def review_action(ctx: Context, word: str, rest: list[str]) -> Reply:
     draft = council_reports.open_draft(session=ctx.session, organisation_id=ctx.org.id)  # type: ignore[arg-type]
     if draft is None:
         return _no_draft(ctx)
+    if ctx.now >= draft.due_at and draft.state == council_reports.APPROVED:
+        return Reply(
+            markup(
+                ctx.t(
+                    "The deadline of the report on {period} has passed ({due}): it goes to the council as you reviewed it; it can no longer be changed."
+                ),
+                period=period_words(draft, ctx.language),
+                due=fmt_moment(draft.due_at, ctx.org.timezone, ctx.language),
+            )
+        )
     if ctx.now >= draft.due_at:  # the quarterly job publishes it at its next tick
         return Reply(
             markup(

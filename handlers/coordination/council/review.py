@@ -50,6 +50,10 @@ from storage.models import Organisation
 
 DEFAULT_REVIEW_DAYS = 5
 REVIEWED, DEADLINE, NO_COORDINATOR = "reviewed", "deadline", "no_coordinator"
+# Drafted only at publication: the review is switched off, or the draft could not be put to the
+# coordinator in time (the bot was not running in the review period, a new organisation): the
+# council must not read that the coordinator let the deadline pass.
+REVIEW_OFF, NOT_OFFERED = "review_off", "not_offered"
 NOTE_LIMIT = 1500
 
 
@@ -145,7 +149,11 @@ def outcome_at_publication(
 ) -> str:
     if report.state == council_reports.APPROVED:
         return REVIEWED
-    return DEADLINE if coordinators(session, organisation) else NO_COORDINATOR
+    if not coordinators(session, organisation):
+        return NO_COORDINATOR
+    if report.drafted_at >= report.due_at:  # drafted at publication: nobody was asked
+        return NOT_OFFERED if review_days(organisation) else REVIEW_OFF
+    return DEADLINE
 
 
 def period_words(report: CouncilReport, language: str) -> str:
@@ -187,6 +195,32 @@ def status_block(
                 + t(
                     lang,
                     N_("Not reviewed: the deadline passed without a review by the coordinator."),
+                )
+            )
+        )
+    elif report.outcome == REVIEW_OFF:
+        lines.append(
+            markup(
+                "⚠ "
+                + t(
+                    lang,
+                    N_(
+                        "Not reviewed: this organisation does not have the coordinator review "
+                        "the council's report beforehand."
+                    ),
+                )
+            )
+        )
+    elif report.outcome == NOT_OFFERED:
+        lines.append(
+            markup(
+                "⚠ "
+                + t(
+                    lang,
+                    N_(
+                        "Not reviewed: the draft could not be put to the coordinator in time for "
+                        "a review."
+                    ),
                 )
             )
         )
