@@ -15,7 +15,15 @@ from datetime import datetime
 
 from handlers.context import Context
 from handlers.i18n import normalise_language, t
-from handlers.incidents.college import COLLEGE_NOTIFIED, notice_key, notice_reply
+from handlers.incidents.college import (
+    COLLEGE_NOTIFIED,
+    CRISIS,
+    POSSIBLE,
+    SIGNIFICANT,
+    notice_key,
+    notice_reply,
+    possibly_significant_with_personal_data,
+)
 from handlers.incidents.service import when_local
 from handlers.reply import Reply, markup
 from storage import incidents as store
@@ -45,6 +53,18 @@ def organisations_waiting(session: Session) -> set[int]:
     return {int(key[len(PREFIX) :].split(":")[0]) for key in keys}
 
 
+def still_true(incident: Incident, stage: str) -> bool:
+    """A late notice is sent only if what it says still holds: not "declared significant" after
+    the ISMT corrected it to not significant, not "may be significant" once it was decided."""
+    if stage == SIGNIFICANT:
+        return incident.significant is True
+    if stage == POSSIBLE:
+        return incident.significant is None and possibly_significant_with_personal_data(incident)
+    if stage == CRISIS:
+        return incident.crisis_at is not None
+    return False
+
+
 def drop_waiting(session: Session, organisation_id: int) -> None:
     """An organisation that was removed: its waiting notices go with it."""
     for key in kv.keys_with_prefix(session=session, prefix=f"{PREFIX}{organisation_id}:"):
@@ -53,8 +73,8 @@ def drop_waiting(session: Session, organisation_id: int) -> None:
 
 def flush_college_notices(ctx: Context) -> list[str]:
     """Send every waiting notice of ``ctx.org`` whose person can now be reached; returns their
-    names. A notice for a person who left the college (or was forgotten) or for an incident that
-    no longer exists is dropped."""
+    names. A notice for a person who left the college (or was forgotten), for an incident that no
+    longer exists, or that no longer holds (``still_true``) is dropped."""
     delivered = []
     for key in kv.keys_with_prefix(session=ctx.session, prefix=f"{PREFIX}{ctx.org.id}:"):
         incident_id, stage, person_id = key[len(PREFIX) :].split(":")[1:]
@@ -69,6 +89,7 @@ def flush_college_notices(ctx: Context) -> list[str]:
             or person is None
             or not person.active
             or person.role not in COLLEGE_NOTIFIED
+            or not still_true(incident, stage)
         ):
             kv.take_value(session=ctx.session, key=key)
             continue

@@ -87,3 +87,19 @@ def test_a_notice_for_someone_who_left_the_college_is_dropped(engine, features, 
     assert run_job(JOB, engine, clock(), features) == 0
     assert bot.outbox_for(MAYOR_DM) == []
     assert _waiting(engine) == []  # dropped, not retried forever
+
+
+def test_a_waiting_notice_that_no_longer_holds_is_dropped(engine, features, clock) -> None:  # type: ignore[no-untyped-def]
+    """Declared significant while the mayor could not be reached, then corrected to not
+    significant: the mayor, reachable a week later, is not told it was declared significant."""
+    bot = Harness(engine, features, clock)
+    t = town(bot)
+    mayor = bot.person(Role.MAYOR, org_id=t.org, name="Marga Mayor", platform="matrix")
+    ref = _ransomware(bot, t.employee, personal_data="Nee")
+    bot.say(t.ismt, f"/incident {ref} significant ja", group=ISMT_ROOM)
+    bot.say(t.ismt, f"/incident {ref} significant nee", group=ISMT_ROOM)
+    clock.advance(days=7)
+    _give_a_direct_room(engine, mayor, clock)
+    assert run_job(JOB, engine, clock(), features) == 0
+    assert bot.outbox_for(MAYOR_DM) == []
+    assert _waiting(engine) == []
