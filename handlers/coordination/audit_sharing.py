@@ -64,7 +64,8 @@ ISMT_SENT = N_("Shared with {rooms} ISMT room(s).")
 ISMT_HAD_IT = N_("The ISMT room(s) had the results already; not sent twice.")
 NONE_CONCERNED = N_(
     "No department is concerned: the scope names none of the known departments and no finding has "
-    "an owner. Name them with /audit delen {id} DEPARTMENT[, DEPARTMENT…]."
+    "an owner to send them to besides you. Name them with /audit delen {id} DEPARTMENT[, "
+    "DEPARTMENT…]."
 )
 CONCERNED = N_("Departments concerned: {departments}.")
 SENT = N_("Sent privately, each in their own language: {parts} (total {count}).")

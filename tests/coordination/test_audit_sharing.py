@@ -200,7 +200,8 @@ def test_no_department_concerned_and_no_ismt_room_are_said(engine, features) -> 
     assert "#1 is recorded as done on 1 Dec 2026. No ISMT room is linked" in done
     assert (
         "No department is concerned: the scope names none of the known departments and no "
-        "finding has an owner. Name them with /audit delen 1 DEPARTMENT[, DEPARTMENT…]." in done
+        "finding has an owner to send them to besides you. Name them with /audit delen 1 "
+        "DEPARTMENT[, DEPARTMENT…]." in done
     )
     assert "Known departments: Burgerzaken." in done
     assert "Sent privately" not in done
