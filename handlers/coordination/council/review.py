@@ -161,6 +161,20 @@ def period_words(report: CouncilReport, language: str) -> str:
     return quarter_label(period, language) if period else report.period
 
 
+#: What the council reads for each way a report went out unreviewed.
+NOT_REVIEWED = {
+    DEADLINE: N_("Not reviewed: the deadline passed without a review by the coordinator."),
+    REVIEW_OFF: N_(
+        "Not reviewed: this organisation does not have the coordinator review the council's "
+        "report beforehand."
+    ),
+    NOT_OFFERED: N_(
+        "Not reviewed: the draft could not be put to the coordinator in time for a review."
+    ),
+    NO_COORDINATOR: N_("Not reviewed: this organisation has no NIS2 coordinator in the bot."),
+}
+
+
 def status_block(
     session: Session, organisation: Organisation, report: CouncilReport, language: str
 ) -> str:
@@ -188,49 +202,8 @@ def status_block(
             if name
             else markup("✓ " + t(lang, N_("Reviewed by the coordinator on {when}.")), when=when)
         )
-    elif report.outcome == DEADLINE:
-        lines.append(
-            markup(
-                "⚠ "
-                + t(
-                    lang,
-                    N_("Not reviewed: the deadline passed without a review by the coordinator."),
-                )
-            )
-        )
-    elif report.outcome == REVIEW_OFF:
-        lines.append(
-            markup(
-                "⚠ "
-                + t(
-                    lang,
-                    N_(
-                        "Not reviewed: this organisation does not have the coordinator review "
-                        "the council's report beforehand."
-                    ),
-                )
-            )
-        )
-    elif report.outcome == NOT_OFFERED:
-        lines.append(
-            markup(
-                "⚠ "
-                + t(
-                    lang,
-                    N_(
-                        "Not reviewed: the draft could not be put to the coordinator in time for "
-                        "a review."
-                    ),
-                )
-            )
-        )
-    elif report.outcome == NO_COORDINATOR:
-        lines.append(
-            markup(
-                "⚠ "
-                + t(lang, N_("Not reviewed: this organisation has no NIS2 coordinator in the bot."))
-            )
-        )
+    elif report.outcome in NOT_REVIEWED:
+        lines.append(markup("⚠ " + t(lang, NOT_REVIEWED[report.outcome])))
     else:
         lines.append(markup(t(lang, N_("Not reviewed yet."))))
     if report.note:
